@@ -1,0 +1,10 @@
+import { Command } from 'commander';
+import { KubefreshError } from '../../errors/index.js';
+import type { CommandContext } from '../context.js';
+
+// Placeholder: being implemented. Replaced wholesale by the real command.
+export function digestCommand(_context: CommandContext): Command {
+  return new Command('digest').description('(in development)').action(() => {
+    throw new KubefreshError('INTERNAL_NOT_IMPLEMENTED', 'kubefresh digest is not implemented yet');
+  });
+}

@@ -1,0 +1,29 @@
+/** The streams and environment a command runs with; injected so tests can run the CLI in-process. */
+export interface CliIO {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Whether stdout is a terminal (progress and colour default on only then). */
+  readonly stdoutIsTTY: boolean;
+  /** Aborted on Ctrl-C; long-running commands stop waiting when it fires. */
+  readonly signal?: AbortSignal;
+}
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** The real process's streams. */
+export function processIO(signal?: AbortSignal): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    ...(signal ? { signal } : {}),
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Ports: the small interfaces pipelines need from the outside world (a cluster, a registry, a
+ * builder, a clock, an event sink). Adapters implement them over real I/O; the simulated cluster
+ * implements the same ports over HTTP servers, so the code under test is the code users run.
+ */
+export type { Clock } from './clock.js';
