@@ -1,4 +1,4 @@
-import { isKubefreshError, type KubefreshError } from '../../errors/index.js';
+import { isKubefreshError } from '../../errors/index.js';
 import { parseImageRef } from '../image-ref/index.js';
 
 /**
