@@ -180,6 +180,8 @@ function analyze(text: string): ImageRef | Problem {
   }
   const nameMatch = ANCHORED_NAME.exec(match[1]!)!;
   const path = nameMatch[2]!;
+  // The length limit counts the path as distribution/reference sees it, which includes the first
+  // component when that failed the host grammar but passed as a path (see `splitUnmatchedDomain`).
   if (path.length > NAME_TOTAL_LENGTH_MAX) {
     return {
       code: 'REF_NAME_TOO_LONG',
@@ -195,7 +197,20 @@ function analyze(text: string): ImageRef | Problem {
       return { code, reason: problem };
     }
   }
-  return new ImageRef(text, nameMatch[1]!, path, match[2], digest);
+  const [registry, repository] =
+    nameMatch[1] === undefined ? splitUnmatchedDomain(path) : [nameMatch[1], path];
+  return new ImageRef(text, registry, repository, match[2], digest);
+}
+
+/**
+ * A first component chosen as the domain (it has a `.`) that fails the host grammar but is a valid
+ * path component, such as `my_registry.local/app`: distribution/reference then returns the whole
+ * name as a path with an empty domain, and the kubelet accepts it. containerd's resolver takes the
+ * text before the first `/` as the host, so that is the registry here too.
+ */
+function splitUnmatchedDomain(path: string): [string, string] {
+  const slash = path.indexOf('/');
+  return [path.slice(0, slash), path.slice(slash + 1)];
 }
 
 /** distribution/reference `splitDockerDomain`: which first component is a registry. */
