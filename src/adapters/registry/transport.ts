@@ -1,0 +1,311 @@
+import type { LookupFunction } from 'node:net';
+import type { Agent, Dispatcher, Response } from 'undici';
+import type { ErrorTarget } from './errors.js';
+import {
+  classifyNetworkError,
+  isPlainHttpAnswer,
+  isTransientNetworkError,
+  rateLimitedError,
+} from './errors.js';
+
+/** Rate-limit state a registry reported (Docker Hub: `ratelimit-limit: 100;w=21600`). */
+export interface RateLimitInfo {
+  readonly registry: string;
+  readonly limit?: string;
+  readonly remaining?: string;
+  readonly source?: string;
+}
+
+export interface TransportOptions {
+  /** Hosts (`host[:port]`) reached over plain HTTP, or HTTPS without verification. Default: none. */
+  readonly insecureRegistries?: readonly string[];
+  /** Extra CA certificates (PEM) trusted for HTTPS registries, e.g. from `--registry-ca`. */
+  readonly ca?: string;
+  /** Per-request time limit in ms, connect to last body byte. Default: 30 000. */
+  readonly timeoutMs?: number;
+  /** Retries after a 429, a 5xx or a dropped connection. Default: 3. */
+  readonly retries?: number;
+  /** First back-off in ms; doubles each retry, with full jitter. Default: 200. */
+  readonly retryBaseMs?: number;
+  /** Longest single wait, also the longest `Retry-After` honoured. Default: 10 000. */
+  readonly retryMaxMs?: number;
+  /** Requests in flight per registry. Default: 16. */
+  readonly maxConcurrency?: number;
+  /** Waits between retries; injectable so tests run fast. Default: real timers. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). Default: Math.random. */
+  readonly random?: () => number;
+  /** DNS override (tests map made-up names to 127.0.0.1). Default: the system resolver. */
+  readonly lookup?: LookupFunction;
+  /** Called for every response carrying RateLimit headers. */
+  readonly onRateLimit?: (info: RateLimitInfo) => void;
+  /** Called once per HTTP exchange, for counting and `-v` tracing. */
+  readonly onRequest?: (event: { method: string; url: string; status: number | undefined }) => void;
+}
+
+export interface TransportRequest {
+  readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path and query on the registry (`/v2/app/manifests/1.0`), or an absolute URL (token realm, upload location). */
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: Uint8Array | string;
+  readonly target: ErrorTarget;
+}
+
+/** A response with its body read (bodies are small: manifests, errors, tokens). */
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+  readonly url: string;
+}
+
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  retries: 3,
+  retryBaseMs: 200,
+  retryMaxMs: 10_000,
+  // Enough parallel HEADs to hide latency, few enough not to trip per-client limits on shared registries.
+  maxConcurrency: 16,
+};
+/** Manifests and error bodies are small; anything bigger than this is not what we asked for. */
+const MAX_BODY_BYTES = 8 << 20;
+
+/** Loopback hosts get plain HTTP when they do not speak TLS, as containerd does for localhost. */
+export function isLoopbackHost(registry: string): boolean {
+  const host = registry.startsWith('[') ? registry.slice(1, registry.indexOf(']')) : registry.split(':')[0]!;
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1'
+  );
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * HTTP to registries: picks the scheme per host, caps concurrency per host, times out, retries
+ * 429/5xx and dropped connections with exponential back-off and full jitter (honouring
+ * `Retry-After`), records RateLimit headers, and turns network failures into typed errors.
+ * Connections are kept alive and reused (undici), which is most of the speed of a bulk resolve.
+ */
+export class Transport {
+  private readonly options: TransportOptions;
+  private readonly insecure: ReadonlySet<string>;
+  private readonly semaphores = new Map<string, Semaphore>();
+  private readonly schemes = new Map<string, Promise<'https' | 'http'>>();
+  private undici:
+    | Promise<{ fetch: typeof import('undici').fetch; verified: Agent; unverified: Agent }>
+    | undefined;
+
+  constructor(options: TransportOptions = {}) {
+    this.options = options;
+    this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
+  }
+
+  get timeoutMs(): number {
+    return this.options.timeoutMs ?? DEFAULTS.timeoutMs;
+  }
+
+  /** Closes kept-alive connections so the process can exit at once. */
+  async close(): Promise<void> {
+    if (!this.undici) return;
+    const { verified, unverified } = await this.undici;
+    await Promise.all([verified.close(), unverified.close()]);
+  }
+
+  private loadUndici() {
+    // Imported lazily: `kubefresh --help` and offline verbs should not pay for the HTTP stack.
+    this.undici ??= import('undici').then(({ Agent, fetch }) => {
+      const connect = {
+        ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
+        ...(this.options.lookup === undefined ? {} : { lookup: this.options.lookup }),
+        timeout: this.timeoutMs,
+      };
+      const base = { keepAliveTimeout: 10_000, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+      return {
+        fetch,
+        verified: new Agent({ ...base, connect }),
+        unverified: new Agent({ ...base, connect: { ...connect, rejectUnauthorized: false } }),
+      };
+    });
+    return this.undici;
+  }
+
+  /** The origin (`https://host:port`) of a registry, probing loopback and insecure hosts once. */
+  async origin(registry: string, target: ErrorTarget): Promise<string> {
+    const host = registry.toLowerCase();
+    if (!this.insecure.has(host) && !isLoopbackHost(host)) return `https://${registry}`;
+    let scheme = this.schemes.get(host);
+    if (!scheme) {
+      scheme = this.probe(registry, target);
+      this.schemes.set(host, scheme);
+      // A failed probe is not remembered: the next request may find the registry up.
+      scheme.catch(() => this.schemes.delete(host));
+    }
+    return `${await scheme}://${registry}`;
+  }
+
+  private async probe(registry: string, target: ErrorTarget): Promise<'https' | 'http'> {
+    try {
+      await this.send({ method: 'GET', url: `https://${registry}/v2/`, target }, registry);
+      return 'https';
+    } catch (err) {
+      if (isPlainHttpAnswer(err)) return 'http';
+      throw err;
+    }
+  }
+
+  /** One HTTP exchange with retries; `registry` selects the concurrency pool and TLS policy. */
+  async request(registry: string, request: TransportRequest): Promise<TransportResponse> {
+    const url = request.url.startsWith('/')
+      ? `${await this.origin(registry, request.target)}${request.url}`
+      : request.url;
+    const retries = this.options.retries ?? DEFAULTS.retries;
+    const idempotent = request.method !== 'POST' && request.method !== 'PATCH';
+    for (let attempt = 0; ; attempt++) {
+      let response: TransportResponse;
+      try {
+        response = await this.send({ ...request, url }, registry);
+      } catch (err) {
+        if (idempotent && attempt < retries && isTransientNetworkError(err)) {
+          await this.wait(this.backoff(attempt));
+          continue;
+        }
+        throw err;
+      }
+      const retryable =
+        response.status === 429 ||
+        response.status === 502 ||
+        response.status === 503 ||
+        response.status === 504 ||
+        response.status === 500;
+      if (!retryable || attempt >= retries) {
+        if (response.status === 429)
+          throw rateLimitedError(request.target, attempt + 1, retryAfterMs(response.headers));
+        return response;
+      }
+      const after = retryAfterMs(response.headers);
+      const max = this.options.retryMaxMs ?? DEFAULTS.retryMaxMs;
+      if (after !== undefined && after > max) {
+        // Waiting longer than we are willing to is the same as failing now, minus the wait.
+        if (response.status === 429) throw rateLimitedError(request.target, attempt + 1, after);
+        return response;
+      }
+      await this.wait(after ?? this.backoff(attempt));
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.options.retryBaseMs ?? DEFAULTS.retryBaseMs;
+    const cap = Math.min(this.options.retryMaxMs ?? DEFAULTS.retryMaxMs, base * 2 ** attempt);
+    // Full jitter: many clients retrying together spread out instead of arriving in waves.
+    return Math.floor((this.options.random ?? Math.random)() * cap);
+  }
+
+  private wait(ms: number): Promise<void> {
+    if (this.options.sleep) return this.options.sleep(ms);
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  private pool(registry: string): Semaphore {
+    let semaphore = this.semaphores.get(registry);
+    if (!semaphore) {
+      semaphore = new Semaphore(this.options.maxConcurrency ?? DEFAULTS.maxConcurrency);
+      this.semaphores.set(registry, semaphore);
+    }
+    return semaphore;
+  }
+
+  private async send(
+    request: TransportRequest & { url: string },
+    registry: string,
+  ): Promise<TransportResponse> {
+    const { fetch, verified, unverified } = await this.loadUndici();
+    const dispatcher: Dispatcher = this.insecure.has(registry.toLowerCase()) ? unverified : verified;
+    return this.pool(registry).run(async () => {
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      let status: number | undefined;
+      try {
+        const response: Response = await fetch(request.url, {
+          method: request.method,
+          headers: { 'user-agent': 'kubefresh', ...request.headers },
+          ...(request.body === undefined ? {} : { body: request.body }),
+          dispatcher,
+          signal,
+          redirect: 'follow',
+        });
+        status = response.status;
+        const body = await readCapped(response);
+        this.recordRateLimit(registry, response.headers);
+        return {
+          status: response.status,
+          headers: response.headers as unknown as Headers,
+          body,
+          url: request.url,
+        };
+      } catch (err) {
+        throw classifyNetworkError(err, request.target, redactQuery(request.url), this.timeoutMs);
+      } finally {
+        this.options.onRequest?.({ method: request.method, url: redactQuery(request.url), status });
+      }
+    });
+  }
+
+  private recordRateLimit(registry: string, headers: { get(name: string): string | null }): void {
+    const limit = headers.get('ratelimit-limit');
+    const remaining = headers.get('ratelimit-remaining');
+    if (!this.options.onRateLimit || (limit === null && remaining === null)) return;
+    const source = headers.get('docker-ratelimit-source');
+    this.options.onRateLimit({
+      registry,
+      ...(limit === null ? {} : { limit }),
+      ...(remaining === null ? {} : { remaining }),
+      ...(source === null ? {} : { source }),
+    });
+  }
+}
+
+async function readCapped(response: Response): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await response.body.cancel().catch(() => {});
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** `Retry-After` in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(
+  headers: { get(name: string): string | null },
+  now: number = Date.now(),
+): number | undefined {
+  const value = headers.get('retry-after');
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function redactQuery(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
+}
