@@ -89,8 +89,9 @@ export class ImageRef {
 
   /**
    * The same reference pinned to `digest`, written the way the user wrote it (`nginx:1.25` becomes
-   * `nginx:1.25@sha256:…`; an existing digest is replaced). Throws `REF_INVALID_DIGEST` or
-   * `REF_UNSUPPORTED_DIGEST` when go-digest would reject `digest`.
+   * `nginx:1.25@sha256:…`; an existing digest is replaced). Throws what {@link parseImageRef}
+   * throws for the pinned text: `REF_INVALID_FORMAT` when `digest` is outside the grammar (such as
+   * `sha256:abc`), `REF_INVALID_DIGEST` or `REF_UNSUPPORTED_DIGEST` when go-digest rejects it.
    */
   withDigest(digest: string): ImageRef {
     const at = this.original.indexOf('@');
