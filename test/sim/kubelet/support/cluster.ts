@@ -8,7 +8,12 @@ import {
   manifestsOf,
   selectPlatform,
 } from '../../../../src/sim/images/build.js';
-import { type Kubelets, type KubeletsOptions, startKubelets } from '../../../../src/sim/kubelet/index.js';
+import {
+  type Kubelets,
+  type KubeletsOptions,
+  type RegistriesConfig,
+  startKubelets,
+} from '../../../../src/sim/kubelet/index.js';
 import type { ImageConfig } from '../../../../src/sim/node/index.js';
 import {
   type RegistryAuthOptions,
@@ -16,6 +21,9 @@ import {
   startRegistry,
 } from '../../../../src/sim/registry/index.js';
 import { type KubeObject, ObjectStore } from '../../../../src/sim/store/index.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: status JSON is asserted field by field in tests
+type Any = any;
 
 export interface TestCluster {
   readonly store: ObjectStore;
@@ -36,7 +44,7 @@ export interface TestCluster {
   /** Polls (real time) until `check` returns a value. */
   until<T>(check: () => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
   /** The pod's first container status. */
-  container(name: string): Record<string, any> | undefined;
+  container(name: string): Record<string, Any> | undefined;
   events(pod: string): { reason: string; message: string; type: string; fieldPath?: string; count: number }[];
   close(): Promise<void>;
 }
@@ -55,6 +63,7 @@ export async function startTestCluster(
     clock,
     registryPorts: [registry.port],
     ...options,
+    ...(options.registriesFor ? { registries: options.registriesFor(registry.port) } : {}),
   });
   store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
   const cluster: TestCluster = {
@@ -99,7 +108,7 @@ export async function startTestCluster(
     },
     container(name) {
       const pod = store.get('pods', 'default', name);
-      return (pod?.status as { containerStatuses?: Record<string, any>[] } | undefined)
+      return (pod?.status as { containerStatuses?: Record<string, Any>[] } | undefined)
         ?.containerStatuses?.[0];
     },
     events(pod) {
