@@ -3,5 +3,51 @@
  * these functions. The simulated cluster and registries for tests live under `kubefresh/testing`.
  */
 
-export * from './errors/index.js';
+export {
+  type Finding,
+  type FindingSubject,
+  meetsThreshold,
+  type Remedy,
+  SEVERITY_ORDER,
+  type Severity,
+  type SourceLocation,
+} from './core/findings/index.js';
+export {
+  DEFAULT_REGISTRY,
+  DEFAULT_TAG,
+  DOCKER_HUB_API_HOST,
+  DOCKER_HUB_CREDENTIAL_KEY,
+  digestProblem,
+  ImageRef,
+  type ImageRefErrorCode,
+  isLoopbackRegistry,
+  parseImageRef,
+  registryHost,
+  tryParseImageRef,
+} from './core/image-ref/index.js';
+export { isIndexMediaType, isManifestMediaType, MANIFEST_ACCEPT, MEDIA_TYPES } from './core/oci/index.js';
+export {
+  type DefaultPullPolicy,
+  type DefaultPullPolicyExplanation,
+  type DefaultPullPolicyReason,
+  defaultPullPolicy,
+  effectivePullPolicy,
+  explainDefaultPullPolicy,
+  isPullPolicy,
+  kubeletImageName,
+  kubeletInvalidImageMessage,
+  type PullPolicy,
+} from './core/pull-policy/index.js';
+export {
+  type ErrorCode,
+  type ErrorPhase,
+  EXIT_CODES,
+  type ExitCode,
+  exitCodeForError,
+  isKubefreshError,
+  KubefreshError,
+  redact,
+  redactUrl,
+} from './errors/index.js';
+export type { Clock } from './ports/index.js';
 export { VERSION } from './version.js';
