@@ -53,6 +53,8 @@ export async function startTestCluster(
   options: Partial<Omit<KubeletsOptions, 'store' | 'clock'>> & {
     speed?: number;
     auth?: RegistryAuthOptions;
+    /** registries.yaml for every node, given the registry's port once it listens. */
+    registriesFor?: (port: number) => RegistriesConfig;
   } = {},
 ): Promise<TestCluster> {
   const clock = new ScaledClock(options.speed ?? 200);
