@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../src/sim/store/index.js';
 import { startTestCluster, type TestCluster } from './support/cluster.js';
+import { addNodes, condition, livePods, replicaSets, revision as rev, rolledOut } from './support/queries.js';
 
 let cluster: TestCluster;
 afterEach(() => {
@@ -8,55 +8,10 @@ afterEach(() => {
   expect(cluster?.errors ?? []).toEqual([]);
 });
 
-type Any = KubeObject & { spec: any; status?: any };
-
-function replicaSets(c: TestCluster, deployment: string): Any[] {
-  return c
-    .list('replicasets.apps')
-    .filter((rs) => rs.metadata.ownerReferences?.[0]?.name === deployment)
-    .sort((a, b) => Number(rev(a)) - Number(rev(b))) as Any[];
-}
-
-function rev(o: KubeObject): string | undefined {
-  return o.metadata.annotations?.['deployment.kubernetes.io/revision'];
-}
-
-function condition(d: KubeObject | undefined, type: string): any {
-  return (d as Any | undefined)?.status?.conditions?.find((c: any) => c.type === type);
-}
-
-function livePods(c: TestCluster, rsName?: string): Any[] {
-  return c
-    .list('pods')
-    .filter(
-      (p) => !p.metadata.deletionTimestamp && (!rsName || p.metadata.ownerReferences?.[0]?.name === rsName),
-    ) as Any[];
-}
-
-/** Resolves once the Deployment reports its rollout complete, as `kubectl rollout status` decides. */
-async function rolledOut(c: TestCluster, name: string): Promise<Any> {
-  return c.waitFor(`${name} rolled out`, () => {
-    const d = c.get('deployments.apps', name) as Any | undefined;
-    if (!d) return undefined;
-    const s = d.status ?? {};
-    const done =
-      (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1) &&
-      (s.updatedReplicas ?? 0) === d.spec.replicas &&
-      (s.replicas ?? 0) === (s.updatedReplicas ?? 0) &&
-      (s.availableReplicas ?? 0) === (s.updatedReplicas ?? 0) &&
-      condition(d, 'Progressing')?.reason === 'NewReplicaSetAvailable';
-    return done ? d : undefined;
-  });
-}
-
-function nodes(c: TestCluster, n: number): void {
-  for (let i = 1; i <= n; i++) c.node(`node-${i}`);
-}
-
 describe('deployment controller: first rollout', () => {
   it('creates <name>-<hash> with revision 1, pods spread over nodes, and reports success', async () => {
     cluster = startTestCluster();
-    nodes(cluster, 3);
+    addNodes(cluster, 3);
     cluster.deployment('web', { replicas: 3, annotations: { 'kubernetes.io/change-cause': 'first' } });
     const d = await rolledOut(cluster, 'web');
 
@@ -110,7 +65,7 @@ describe('deployment controller: first rollout', () => {
 
   it('re-applying the same template changes nothing', async () => {
     cluster = startTestCluster();
-    nodes(cluster, 2);
+    addNodes(cluster, 2);
     cluster.deployment('web', { replicas: 2 });
     await rolledOut(cluster, 'web');
     const before = cluster.store.resourceVersion();
@@ -127,7 +82,7 @@ describe('deployment controller: first rollout', () => {
 describe('deployment controller: rolling update', () => {
   it('keeps within maxSurge/maxUnavailable and scales the old ReplicaSet down', async () => {
     cluster = startTestCluster();
-    nodes(cluster, 3);
+    addNodes(cluster, 3);
     cluster.deployment('web', {
       replicas: 4,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -175,7 +130,7 @@ describe('deployment controller: rolling update', () => {
 
   it('resolves percentages like the real controller (surge rounds up, unavailable down)', async () => {
     cluster = startTestCluster();
-    nodes(cluster, 3);
+    addNodes(cluster, 3);
     cluster.deployment('api', { replicas: 10 });
     await rolledOut(cluster, 'api');
     let maxTotal = 0;
@@ -208,7 +163,7 @@ describe('deployment controller: rolling update', () => {
 
   it('scales proportionally when replicas change', async () => {
     cluster = startTestCluster();
-    nodes(cluster, 2);
+    addNodes(cluster, 2);
     cluster.deployment('web', { replicas: 3 });
     const before = await rolledOut(cluster, 'web');
     cluster.updateDeployment('web', (d) => {
@@ -228,7 +183,7 @@ describe('deployment controller: rolling update', () => {
 describe('deployment controller: Recreate', () => {
   it('removes every old pod before the new ReplicaSet starts any', async () => {
     cluster = startTestCluster();
-    nodes(cluster, 2);
+    addNodes(cluster, 2);
     cluster.deployment('db', { replicas: 3, strategy: { type: 'Recreate' } });
     await rolledOut(cluster, 'db');
     const [old] = replicaSets(cluster, 'db');

@@ -187,7 +187,8 @@ export class DeploymentController {
     rsList: ReplicaSet[],
     create: boolean,
   ): { newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] } {
-    const sorted = [...rsList].sort(byCreation);
+    // Earlier steps of this sync may have written some of them: work on the stored versions.
+    const sorted = this.refresh(rsList).sort(byCreation);
     const existing = sorted.find((rs) => templatesEqualIgnoringHash(rs.spec.template, d.spec.template));
     const oldRSs = sorted.filter((rs) => rs !== existing);
     const newRS = this.newReplicaSet(d, existing, oldRSs, create);

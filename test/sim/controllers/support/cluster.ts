@@ -47,6 +47,7 @@ export interface DeploymentObject extends KubeObject {
     paused?: boolean;
     template: {
       metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+      // biome-ignore lint/suspicious/noExplicitAny: tests edit arbitrary pod spec fields
       spec: any;
     };
     [field: string]: unknown;
