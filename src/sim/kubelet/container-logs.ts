@@ -1,5 +1,6 @@
 import { rfc3339Nano } from './format.js';
 
+/** What `kubectl logs` asks for (the API server's `pods/log` query). */
 export interface LogOptions {
   readonly previous?: boolean | undefined;
   readonly tailLines?: number | undefined;
@@ -7,37 +8,40 @@ export interface LogOptions {
   readonly timestamps?: boolean | undefined;
 }
 
+/** Why there is no log to serve, in the kubelet's words (the API server answers 400 with it). */
+export interface LogNotFound {
+  readonly notFound: string;
+}
+
 interface LogLine {
   readonly time: number;
   readonly text: string;
 }
 
+/** Dead instances whose logs are kept besides the current one (the kubelet keeps one previous). */
+const KEPT_INSTANCES = 3;
+
 /**
- * The log files of one container: one per instance (each restart starts a new file), of which the
- * kubelet keeps the current and the previous one, as `kubectl logs --previous` sees them.
+ * The log files of one container, one per instance (container ID): each restart starts a new file.
+ * Which file `--previous` means is decided from the container's state, as the kubelet does.
  */
 export class ContainerLogs {
-  private current: LogLine[] | undefined;
-  private previous: LogLine[] | undefined;
+  private readonly instances = new Map<string, LogLine[]>();
 
-  /** A new container instance started: the current log becomes the previous one. */
-  startInstance(): void {
-    if (this.current) this.previous = this.current;
-    this.current = [];
+  startInstance(containerId: string): void {
+    this.instances.set(containerId, []);
+    while (this.instances.size > KEPT_INSTANCES) {
+      this.instances.delete(this.instances.keys().next().value!);
+    }
   }
 
-  write(time: number, text: string): void {
-    if (!this.current) this.current = [];
-    this.current.push({ time, text });
+  write(containerId: string, time: number, text: string): void {
+    this.instances.get(containerId)?.push({ time, text });
   }
 
-  hasInstance(previous: boolean): boolean {
-    return (previous ? this.previous : this.current) !== undefined;
-  }
-
-  /** The log text, or undefined when that instance does not exist. */
-  read(options: LogOptions, now: number): string | undefined {
-    const lines = options.previous ? this.previous : this.current;
+  /** The log text of one instance, or undefined when it is not kept. */
+  read(containerId: string, options: LogOptions, now: number): string | undefined {
+    const lines = this.instances.get(containerId);
     if (!lines) return undefined;
     let selected = lines;
     if (options.sinceSeconds !== undefined) {

@@ -17,7 +17,7 @@ import {
 } from '../node/index.js';
 import type { KubeObject, ObjectStore, Watch } from '../store/index.js';
 import { Backoff } from './backoff.js';
-import type { LogOptions } from './container-logs.js';
+import type { LogNotFound, LogOptions } from './container-logs.js';
 import { ImageManager } from './image-manager.js';
 import type { ImageSource } from './image-source.js';
 import { NodeNetwork, type NodeNetworkOptions } from './node-network.js';
@@ -66,13 +66,16 @@ export interface Kubelet {
   /** `k3s crictl rmi <ref>`: false when nothing matched. */
   removeImage(reference: string): Promise<boolean>;
   listImages(): Promise<StoredImage[]>;
-  /** Logs of a container of a pod on this node; undefined when that pod/container/instance is unknown. */
+  /**
+   * Logs of a container of a pod on this node (the only container when none is named), or why
+   * there are none in the kubelet's words; undefined when the pod is not on this node.
+   */
   logs(
     namespace: string,
     pod: string,
     container: string | undefined,
     options: LogOptions,
-  ): string | undefined;
+  ): string | LogNotFound | undefined;
   /** Whether a pod (by namespace/name) runs on this node. */
   hasPod(namespace: string, pod: string): boolean;
   /** Re-posts node status now (images, heartbeat). */
@@ -250,7 +253,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       if (!worker) return undefined;
       const names = worker.containers().filter((r) => !r.init);
       const name = container || (names.length === 1 ? names[0]!.name : undefined);
-      if (name === undefined) return undefined;
+      if (name === undefined) return { notFound: `a container name must be specified for pod ${pod}` };
       return worker.logs(name, logOptions);
     },
     hasPod: (namespace, pod) => byName.has(`${namespace}/${pod}`),

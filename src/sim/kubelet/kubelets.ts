@@ -1,18 +1,21 @@
 import type { Clock } from '../../ports/clock.js';
 import { k3sNodeNames, type NodeImageStore, type NodeSpec } from '../node/index.js';
 import type { ObjectStore } from '../store/index.js';
-import type { LogOptions } from './container-logs.js';
+import type { LogNotFound, LogOptions } from './container-logs.js';
 import type { ImageSource } from './image-source.js';
 import { type Kubelet, startKubelet } from './kubelet.js';
 import type { RegistriesConfig } from './registry-config.js';
 
-/** `(namespace, pod, container, options) → text`: what the API server's `pods/log` serves. */
+/**
+ * `(namespace, pod, container, options) → text | {notFound}`: what the API server's `pods/log`
+ * serves (structurally the API server's `LogSource`).
+ */
 export type LogSource = (
   namespace: string,
   pod: string,
   container: string | undefined,
   options: LogOptions,
-) => string | undefined;
+) => string | LogNotFound;
 
 export interface KubeletsOptions {
   readonly store: ObjectStore;
@@ -86,9 +89,12 @@ export async function startKubelets(options: KubeletsOptions): Promise<Kubelets>
     nodes: () => kubelets,
     logSource: (namespace, pod, container, logOptions) => {
       for (const kubelet of kubelets) {
-        if (kubelet.hasPod(namespace, pod)) return kubelet.logs(namespace, pod, container, logOptions);
+        const result = kubelet.hasPod(namespace, pod)
+          ? kubelet.logs(namespace, pod, container, logOptions)
+          : undefined;
+        if (result !== undefined) return result;
       }
-      return undefined;
+      return { notFound: `pod "${pod}" is not running on any node` };
     },
     stop() {
       for (const kubelet of kubelets) kubelet.stop();

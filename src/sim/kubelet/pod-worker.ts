@@ -7,7 +7,7 @@ import type { KubeObject, ObjectStore } from '../store/index.js';
 import type { Backoff } from './backoff.js';
 import { behaviourOf } from './behaviour.js';
 import { ContainerConfigError, resolveContainerEnv } from './container-env.js';
-import { ContainerLogs, type LogOptions } from './container-logs.js';
+import { ContainerLogs, type LogNotFound, type LogOptions } from './container-logs.js';
 import { goDuration, parseQuantity } from './format.js';
 import type { ImageManager } from './image-manager.js';
 import {
@@ -120,9 +120,41 @@ export class PodWorker {
     this.abort.abort(new Error('pod worker stopped'));
   }
 
-  logs(container: string, options: LogOptions): string | undefined {
+  /**
+   * A container's log as the kubelet serves it (`validateContainerLogStatus`): the running or last
+   * terminated instance, or with `previous` the instance in `lastState`; otherwise why not.
+   */
+  logs(container: string, options: LogOptions): string | LogNotFound {
     const record = [...this.init, ...this.main].find((r) => r.name === container);
-    return record?.logs.read(options, this.ctx.clock.now());
+    const pod = this.name;
+    if (!record) return { notFound: `container "${container}" in pod "${pod}" is not available` };
+    const idOf = (state: ContainerState | undefined) =>
+      state && 'terminated' in state
+        ? state.terminated.containerID?.replace(/^containerd:\/\//, '')
+        : undefined;
+    let id: string | undefined;
+    const state = record.state;
+    if (options.previous) {
+      id = idOf(record.lastState);
+      if (!id) return { notFound: `previous terminated container "${container}" in pod "${pod}" not found` };
+    } else if ('running' in state) {
+      id = record.containerId;
+    } else if ('terminated' in state) {
+      id = idOf(state) ?? idOf(record.lastState);
+    } else if (idOf(record.lastState)) {
+      id = idOf(record.lastState);
+    } else {
+      const reason = state.waiting.reason;
+      const why =
+        reason === 'ErrImagePull'
+          ? "image can't be pulled"
+          : reason === 'ImagePullBackOff'
+            ? 'trying and failing to pull image'
+            : reason;
+      return { notFound: `container "${container}" in pod "${pod}" is waiting to start: ${why}` };
+    }
+    const text = id === undefined ? undefined : record.logs.read(id, options, this.ctx.clock.now());
+    return text ?? { notFound: `container "${container}" in pod "${pod}" is terminated` };
   }
 
   private async run(): Promise<void> {
@@ -241,7 +273,7 @@ export class PodWorker {
         },
       };
       record.finishedAt = now;
-      record.logs.startInstance();
+      record.logs.startInstance(record.containerId);
       event('Warning', 'Failed', `Error: ${message}`);
       this.schedulePublish();
       return 128;
@@ -249,7 +281,8 @@ export class PodWorker {
 
     const behaviour = behaviourOf(image.config);
     const startedAt = clock.now();
-    record.logs.startInstance();
+    const containerId = record.containerId;
+    record.logs.startInstance(containerId);
     record.state = { running: { startedAt: apiTime(startedAt) } };
     record.started = !record.spec.startupProbe;
     event('Normal', 'Started', `Started container ${record.name}`);
@@ -298,7 +331,7 @@ export class PodWorker {
     }
     try {
       if (upAt > 0) await clock.sleep(upAt, signal);
-      for (const line of logLines) record.logs.write(clock.now(), line);
+      for (const line of logLines) record.logs.write(containerId, clock.now(), line);
       if (runFor === undefined) {
         await new Promise<never>((_, reject) =>
           signal.addEventListener('abort', () => reject(signal.reason), { once: true }),

@@ -201,6 +201,29 @@ describe('container state machine', () => {
     });
   });
 
+  it('logs answer like the kubelet when there is no instance to read', async () => {
+    cluster = await startTestCluster();
+    const reg = `localhost:${cluster.registry.port}`;
+    cluster.push('app', 'v1', appImage({ [L.logs]: 'listening on :8080' }));
+    cluster.pod('fine', 'k3s-server', { image: `${reg}/app:v1` });
+    cluster.pod('nopull', 'k3s-server', { image: `${reg}/app:nope` });
+    await cluster.until(() => cluster.container('fine')?.state?.running, 'running');
+    await cluster.until(
+      () => cluster.kubelets.logSource('default', 'fine', 'app', {}) === 'listening on :8080\n',
+      'log',
+    );
+    expect(cluster.kubelets.logSource('default', 'fine', 'app', { previous: true })).toEqual({
+      notFound: 'previous terminated container "app" in pod "fine" not found',
+    });
+    await cluster.until(
+      () => cluster.container('nopull')?.state?.waiting?.reason === 'ErrImagePull',
+      'pull error',
+    );
+    expect(cluster.kubelets.logSource('default', 'nopull', 'app', {})).toEqual({
+      notFound: 'container "app" in pod "nopull" is waiting to start: image can\'t be pulled',
+    });
+  });
+
   it('a pod marked for deletion is stopped (Killing) and removed from the store', async () => {
     cluster = await startTestCluster();
     const reg = `localhost:${cluster.registry.port}`;
