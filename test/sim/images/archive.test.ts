@@ -38,7 +38,9 @@ describe('OCI layout', () => {
     expect(JSON.parse(readFileSync(join(dir, 'layout', 'oci-layout'), 'utf8'))).toEqual({
       imageLayoutVersion: '1.0.0',
     });
-    const index = JSON.parse(readFileSync(join(dir, 'layout', 'index.json'), 'utf8')) as { manifests: any[] };
+    const index = JSON.parse(readFileSync(join(dir, 'layout', 'index.json'), 'utf8')) as {
+      manifests: unknown[];
+    };
     expect(index.manifests).toEqual([
       {
         mediaType: multi.mediaType,

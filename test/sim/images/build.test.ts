@@ -43,7 +43,7 @@ describe('buildImage', () => {
       workingDir: '/srv',
       layers: [{ 'a.txt': 'a' }, { 'b.txt': 'b' }],
     });
-    const config = JSON.parse(image.config.bytes.toString()) as Record<string, any>;
+    const config = JSON.parse(image.config.bytes.toString()) as { rootfs: { diff_ids: string[] } };
     expect(config).toMatchObject({
       architecture: 'arm64',
       variant: 'v8',
@@ -63,14 +63,17 @@ describe('buildImage', () => {
 
   it('writes a manifest whose descriptors match the blobs, and whose digest is of its bytes', () => {
     const image = buildImage({ format: 'docker' });
-    const manifest = JSON.parse(image.bytes.toString()) as Record<string, any>;
+    const manifest = JSON.parse(image.bytes.toString()) as {
+      config: unknown;
+      layers: { mediaType: string }[];
+    };
     expect(image.mediaType).toBe(MEDIA_TYPES.dockerManifest);
     expect(manifest.config).toEqual({
       mediaType: MEDIA_TYPES.dockerConfig,
       digest: image.config.digest,
       size: image.config.size,
     });
-    expect(manifest.layers[0].mediaType).toBe(MEDIA_TYPES.dockerLayerGzip);
+    expect(manifest.layers[0]?.mediaType).toBe(MEDIA_TYPES.dockerLayerGzip);
     expect(image.digest).toBe(sha256Digest(image.bytes));
     expect(image.size).toBe(image.bytes.length);
   });
@@ -83,7 +86,7 @@ describe('buildImage', () => {
     ]);
     const body = JSON.parse(index.bytes.toString()) as {
       mediaType: string;
-      manifests: Record<string, any>[];
+      manifests: { platform: unknown; digest: string }[];
     };
     expect(body.mediaType).toBe(MEDIA_TYPES.ociIndex);
     expect(body.manifests.map((m) => m.platform)).toEqual([
