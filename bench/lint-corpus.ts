@@ -18,9 +18,13 @@ const POLICIES = ['', 'IfNotPresent', 'Always', '', 'Never'];
 const DIGEST = 'sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff';
 
 function image(i: number, salt: number): string {
-  const repo = ['nginx', 'ghcr.io/acme/api', 'registry.example.com:5000/team/worker', 'busybox', 'localhost:5000/dev/app'][
-    (i + salt) % 5
-  ]!;
+  const repo = [
+    'nginx',
+    'ghcr.io/acme/api',
+    'registry.example.com:5000/team/worker',
+    'busybox',
+    'localhost:5000/dev/app',
+  ][(i + salt) % 5]!;
   if ((i + salt) % 7 === 0) return `${repo}@${DIGEST}`;
   if ((i + salt) % 11 === 0) return repo;
   return `${repo}:${TAGS[(i * 3 + salt) % TAGS.length]}`;

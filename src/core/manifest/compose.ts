@@ -10,8 +10,8 @@ import {
   parseAllDocuments,
   type YAMLError,
 } from 'yaml';
-import type { ManifestProblem } from './types.js';
 import type { TreeMap, TreeNode, TreeScalar } from './tree.js';
+import type { ManifestProblem } from './types.js';
 
 /**
  * The full path: the `yaml` package's composer, with merge keys on (Kubernetes' YAML reader applies
@@ -46,13 +46,17 @@ export function composeDocuments(text: string, lineOffset = 0): ComposedDocument
     if (problems.length > 0) return { root: null, problems };
     const converter = new Converter(doc, position);
     const contents = doc.contents as Node | null;
-    const empty = contents === null || (isScalar(contents) && contents.value === null && contents.source === '');
+    const empty =
+      contents === null || (isScalar(contents) && contents.value === null && contents.source === '');
     const root = empty ? null : converter.convert(contents, undefined);
     return { root, problems: converter.problems };
   });
 }
 
-function toProblem(error: YAMLError, position: (offset: number) => { line: number; column: number }): ManifestProblem {
+function toProblem(
+  error: YAMLError,
+  position: (offset: number) => { line: number; column: number },
+): ManifestProblem {
   const { line, column } = position(error.pos[0]);
   // The library's messages end with "at line L, column C" only when pretty errors are on; they are off.
   return { code: error.code, message: error.message, line, column };

@@ -26,7 +26,15 @@ class GiveUp {}
 const GIVE_UP = new GiveUp();
 
 /** Keys whose values matter to extraction: block scalars there are read by the full parser. */
-const VALUE_KEYS = new Set(['image', 'imagePullPolicy', 'kind', 'apiVersion', 'name', 'namespace', 'kubefresh.io/ignore']);
+const VALUE_KEYS = new Set([
+  'image',
+  'imagePullPolicy',
+  'kind',
+  'apiVersion',
+  'name',
+  'namespace',
+  'kubefresh.io/ignore',
+]);
 
 /** Tabs, control characters, stray CRs, BOMs and Unicode line separators: the full parser's business. */
 const UNUSUAL = /[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
@@ -52,7 +60,11 @@ export function fastScan(text: string): {
   const lines = text.split('\n');
   const documents: FastDocument[] = [];
   if (text.charCodeAt(0) === 0xfeff) {
-    return { lines, documents: [{ startLine: 0, endLine: lines.length, root: undefined }], wholeFileFallback: true };
+    return {
+      lines,
+      documents: [{ startLine: 0, endLine: lines.length, root: undefined }],
+      wholeFileFallback: true,
+    };
   }
   let start = 0;
   let contentStart = 0;
@@ -69,7 +81,11 @@ export function fastScan(text: string): {
     const line = lines[i]!;
     const c0 = line.charCodeAt(0);
     if (c0 === 0x25 /* % */) {
-      return { lines, documents: [{ startLine: 0, endLine: lines.length, root: undefined }], wholeFileFallback: true };
+      return {
+        lines,
+        documents: [{ startLine: 0, endLine: lines.length, root: undefined }],
+        wholeFileFallback: true,
+      };
     }
     if ((c0 === 0x2d /* - */ || c0 === 0x2e) /* . */ && isMarker(line)) {
       flush(i);
@@ -322,7 +338,10 @@ class DocumentReader {
       (frame.node as TreeSeq).items.push(emptyScalar(frame.pendingLine, frame.pendingColumn));
       frame.pendingDash = false;
     } else if (frame.pendingKey !== undefined) {
-      (frame.node as TreeMap).entries.set(frame.pendingKey, emptyScalar(frame.pendingLine, frame.pendingColumn));
+      (frame.node as TreeMap).entries.set(
+        frame.pendingKey,
+        emptyScalar(frame.pendingLine, frame.pendingColumn),
+      );
       frame.pendingKey = undefined;
     }
   }
@@ -471,7 +490,13 @@ function readInline(line: string, cursor: { pos: number }, lineNo: number, flow:
     if (ch !== 0x20) lastNonSpace = i;
   }
   cursor.pos = i;
-  return { type: 'scalar', text: line.slice(at, lastNonSpace + 1), plain: true, line: lineNo, column: at + 1 };
+  return {
+    type: 'scalar',
+    text: line.slice(at, lastNonSpace + 1),
+    plain: true,
+    line: lineNo,
+    column: at + 1,
+  };
 }
 
 function skipSpaces(line: string, cursor: { pos: number }): void {
@@ -510,7 +535,8 @@ function readFlowMap(line: string, cursor: { pos: number }, lineNo: number): Tre
     if (line.charCodeAt(cursor.pos) !== 0x3a) throw GIVE_UP; // `{a}` and other rarities
     cursor.pos++;
     const afterColon = line.charCodeAt(cursor.pos);
-    if (!(afterColon === 0x20 || afterColon === 0x2c || afterColon === 0x7d || key.plain === false)) throw GIVE_UP;
+    if (!(afterColon === 0x20 || afterColon === 0x2c || afterColon === 0x7d || key.plain === false))
+      throw GIVE_UP;
     skipSpaces(line, cursor);
     let value: TreeNode;
     const c = line.charCodeAt(cursor.pos);

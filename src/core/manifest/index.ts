@@ -17,7 +17,13 @@
  */
 export { composeDocuments } from './compose.js';
 export { fastScan } from './fast-scan.js';
-export { type DocumentSlice, type ReadDocument, readDocuments, scanManifest, splitDocuments } from './scan.js';
+export {
+  type DocumentSlice,
+  type ReadDocument,
+  readDocuments,
+  scanManifest,
+  splitDocuments,
+} from './scan.js';
 export {
   at,
   child,

@@ -36,7 +36,8 @@ export type TreeNode = TreeScalar | TreeMap | TreeSeq;
 
 const CORE_NULL = /^(?:~|null|Null|NULL|)$/;
 const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
-const CORE_NUMBER = /^(?:[-+]?(?:0|[1-9][0-9]*|[0-9]+)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const CORE_NUMBER =
+  /^(?:[-+]?(?:0|[1-9][0-9]*|[0-9]+)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 /** What a scalar means under the YAML 1.2 core schema: a string, or null / boolean / number. */
 export function scalarKind(node: TreeScalar): 'string' | 'null' | 'bool' | 'number' {

@@ -77,7 +77,10 @@ function visitObject(node: TreeNode, documentIndex: number, path: string, out: W
     namespace: stringAt(child(metadata, 'namespace')),
     documentIndex,
     path: path.endsWith('.') ? path.slice(0, -1) : path,
-    ignore: [...ignoredRules(metadata), ...(templateMetadata === metadata ? [] : ignoredRules(templateMetadata))],
+    ignore: [
+      ...ignoredRules(metadata),
+      ...(templateMetadata === metadata ? [] : ignoredRules(templateMetadata)),
+    ],
     containers,
     line: node.line,
     column: node.column,
@@ -102,5 +105,7 @@ function field(node: TreeNode | undefined): FieldValue | undefined {
   const position = { line: node.line, column: node.column };
   if (node.type !== 'scalar') return { value: undefined, nonString: node.type, ...position };
   const kind = scalarKind(node);
-  return kind === 'string' ? { value: node.text, ...position } : { value: undefined, nonString: kind, ...position };
+  return kind === 'string'
+    ? { value: node.text, ...position }
+    : { value: undefined, nonString: kind, ...position };
 }

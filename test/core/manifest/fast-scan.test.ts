@@ -1,13 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { composeDocuments, readDocuments, splitDocuments, type TreeNode } from '../../../src/core/manifest/index.js';
+import {
+  composeDocuments,
+  readDocuments,
+  splitDocuments,
+  type TreeNode,
+} from '../../../src/core/manifest/index.js';
 import { cleanStream, yamlStream } from './yaml-arbitraries.js';
 
 /** The tree as a plain value; block scalar text is not kept by the fast scanner, so it is left out. */
 function plain(node: TreeNode | null): unknown {
   if (node === null) return null;
   const at = `${node.line}:${node.column}`;
-  if (node.type === 'scalar') return node.block ? `<block>@${at}` : `${node.plain ? 'plain' : 'quoted'}:${node.text}@${at}`;
+  if (node.type === 'scalar')
+    return node.block ? `<block>@${at}` : `${node.plain ? 'plain' : 'quoted'}:${node.text}@${at}`;
   if (node.type === 'seq') return { at, seq: node.items.map(plain) };
   return { at, map: Object.fromEntries([...node.entries].map(([k, v]) => [k, plain(v)])) };
 }
@@ -15,10 +21,20 @@ function plain(node: TreeNode | null): unknown {
 function blockless(node: TreeNode | null, fast: TreeNode | null): unknown {
   // Where the fast scanner saw a block scalar, compare only its position.
   if (node === null || fast === null) return plain(node);
-  if (fast.type === 'scalar' && fast.block && node.type === 'scalar') return `<block>@${node.line}:${node.column}`;
-  if (node.type === 'seq' && fast.type === 'seq') return { at: `${node.line}:${node.column}`, seq: node.items.map((n, i) => blockless(n, fast.items[i] ?? null)) };
+  if (fast.type === 'scalar' && fast.block && node.type === 'scalar')
+    return `<block>@${node.line}:${node.column}`;
+  if (node.type === 'seq' && fast.type === 'seq')
+    return {
+      at: `${node.line}:${node.column}`,
+      seq: node.items.map((n, i) => blockless(n, fast.items[i] ?? null)),
+    };
   if (node.type === 'map' && fast.type === 'map') {
-    return { at: `${node.line}:${node.column}`, map: Object.fromEntries([...node.entries].map(([k, v]) => [k, blockless(v, fast.entries.get(k) ?? null)])) };
+    return {
+      at: `${node.line}:${node.column}`,
+      map: Object.fromEntries(
+        [...node.entries].map(([k, v]) => [k, blockless(v, fast.entries.get(k) ?? null)]),
+      ),
+    };
   }
   return plain(node);
 }
@@ -34,7 +50,9 @@ function compare(text: string): { fast: number; total: number } {
     total++;
     if (slice.fastRoot === undefined) continue;
     fast++;
-    const reference = composeDocuments(slice.text(), slice.startLine).filter((d) => d.root !== null || d.problems.length > 0);
+    const reference = composeDocuments(slice.text(), slice.startLine).filter(
+      (d) => d.root !== null || d.problems.length > 0,
+    );
     if (slice.fastRoot === null) {
       expect(reference).toEqual([]);
       continue;

@@ -78,7 +78,17 @@ const KEYS = [
 type Tree = { scalar: string } | { map: [string, Tree][] } | { seq: Tree[] };
 
 /** What manifests from kubectl, Helm and Kustomize are made of: the fast path must read these. */
-const SAFE_SCALARS = ['nginx', 'nginx:1.25', '"quoted: value"', "'it''s'", '--port=8080', '[a, "b"]', '{a: 1}', '1', 'x y'];
+const SAFE_SCALARS = [
+  'nginx',
+  'nginx:1.25',
+  '"quoted: value"',
+  "'it''s'",
+  '--port=8080',
+  '[a, "b"]',
+  '{a: 1}',
+  '1',
+  'x y',
+];
 const SAFE_KEYS = ['name', 'image', 'env', 'value', 'labels', '"quoted key"', 'app.kubernetes.io/name'];
 
 function treeOf(scalars: readonly string[], keys: readonly string[]): fc.Arbitrary<Tree> {
@@ -86,7 +96,9 @@ function treeOf(scalars: readonly string[], keys: readonly string[]): fc.Arbitra
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       fc.constantFrom(...scalars).map((scalar) => ({ scalar })),
-      fc.uniqueArray(fc.tuple(fc.constantFrom(...keys), tie('node')), { maxLength: 4, selector: ([k]) => k }).map((map) => ({ map })),
+      fc
+        .uniqueArray(fc.tuple(fc.constantFrom(...keys), tie('node')), { maxLength: 4, selector: ([k]) => k })
+        .map((map) => ({ map })),
       fc.array(tie('node'), { maxLength: 3 }).map((seq) => ({ seq })),
     ),
   })).node;
@@ -105,7 +117,8 @@ function render(node: Tree, indent: number, step: number, compactSeq: boolean): 
       }
       if ('scalar' in value) {
         const lines = [`${pad}${key}: ${value.scalar}`];
-        if (value.scalar.startsWith('|') || value.scalar.startsWith('>')) lines.push(`${pad}${' '.repeat(step)}body text`);
+        if (value.scalar.startsWith('|') || value.scalar.startsWith('>'))
+          lines.push(`${pad}${' '.repeat(step)}body text`);
         return lines;
       }
       const childIndent = 'seq' in value && compactSeq ? indent : indent + step;
@@ -123,32 +136,32 @@ function render(node: Tree, indent: number, step: number, compactSeq: boolean): 
 /** A document shaped like a workload, so extraction paths are exercised. */
 const workloadOf = (scalars: readonly string[], extraTree: fc.Arbitrary<Tree>): fc.Arbitrary<string> =>
   fc
-  .record({
-    kind: fc.constantFrom('Deployment', 'Pod', 'CronJob', 'List', 'Widget'),
-    images: fc.array(fc.constantFrom(...scalars), { minLength: 1, maxLength: 3 }),
-    policy: fc.constantFrom('', 'IfNotPresent', 'Always', 'Never', '"Always"'),
-    extra: extraTree,
-  })
-  .map(({ kind, images, policy, extra }) => {
-    const containers = images.flatMap((image, i) => [
-      `      - name: c${i}`,
-      `        image: ${image}`,
-      ...(policy ? [`        imagePullPolicy: ${policy}`] : []),
-    ]);
-    return [
-      'apiVersion: apps/v1',
-      `kind: ${kind}`,
-      'metadata:',
-      '  name: demo',
-      'spec:',
-      '  template:',
-      '    spec:',
-      '      containers:',
-      ...containers,
-      'extra:',
-      ...('map' in extra && extra.map.length > 0 ? render(extra, 2, 2, false) : ['  none: 1']),
-    ].join('\n');
-  });
+    .record({
+      kind: fc.constantFrom('Deployment', 'Pod', 'CronJob', 'List', 'Widget'),
+      images: fc.array(fc.constantFrom(...scalars), { minLength: 1, maxLength: 3 }),
+      policy: fc.constantFrom('', 'IfNotPresent', 'Always', 'Never', '"Always"'),
+      extra: extraTree,
+    })
+    .map(({ kind, images, policy, extra }) => {
+      const containers = images.flatMap((image, i) => [
+        `      - name: c${i}`,
+        `        image: ${image}`,
+        ...(policy ? [`        imagePullPolicy: ${policy}`] : []),
+      ]);
+      return [
+        'apiVersion: apps/v1',
+        `kind: ${kind}`,
+        'metadata:',
+        '  name: demo',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        ...containers,
+        'extra:',
+        ...('map' in extra && extra.map.length > 0 ? render(extra, 2, 2, false) : ['  none: 1']),
+      ].join('\n');
+    });
 
 const workload = workloadOf(SCALARS, tree);
 
@@ -161,15 +174,46 @@ const document = fc.oneof(
 
 /** Mutations that turn good YAML into the broken kinds users paste: tabs, stray characters, cut lines. */
 const mutation = fc.oneof(
-  fc.record({ at: fc.nat(), insert: fc.constantFrom('\t', ' ', ':', '"', "'", '#', '-', '[', '{', '&', '*', '\n', '\r\n', '---\n', '...\n', '%YAML 1.2\n', '\uFEFF', 'é', '\u0000', '\u2028', '\r') }),
+  fc.record({
+    at: fc.nat(),
+    insert: fc.constantFrom(
+      '\t',
+      ' ',
+      ':',
+      '"',
+      "'",
+      '#',
+      '-',
+      '[',
+      '{',
+      '&',
+      '*',
+      '\n',
+      '\r\n',
+      '---\n',
+      '...\n',
+      '%YAML 1.2\n',
+      '\uFEFF',
+      'é',
+      '\u0000',
+      '\u2028',
+      '\r',
+    ),
+  }),
   fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 5 }) }),
 );
 
-function mutate(text: string, mutations: readonly ({ at: number; insert: string } | { at: number; remove: number })[]): string {
+function mutate(
+  text: string,
+  mutations: readonly ({ at: number; insert: string } | { at: number; remove: number })[],
+): string {
   let out = text;
   for (const m of mutations) {
     const at = out.length === 0 ? 0 : m.at % out.length;
-    out = 'insert' in m ? out.slice(0, at) + m.insert + out.slice(at) : out.slice(0, at) + out.slice(at + m.remove);
+    out =
+      'insert' in m
+        ? out.slice(0, at) + m.insert + out.slice(at)
+        : out.slice(0, at) + out.slice(at + m.remove);
   }
   return out;
 }

@@ -1,0 +1,216 @@
+import { isKubefreshError } from '../../errors/index.js';
+import type { Finding, FindingSubject, Severity, SourceLocation } from '../findings/index.js';
+import { type ImageRef, parseImageRef } from '../image-ref/index.js';
+import { type ContainerImage, type ManifestProblem, scanManifest, type Workload } from '../manifest/index.js';
+import { defaultPullPolicy, isPullPolicy, type PullPolicy } from '../pull-policy/index.js';
+import type { ResolvedLintConfig } from './config.js';
+import { classifyTag } from './moving-tags.js';
+import type { ContainerContext, InputRuleId, RuleId, RuleMeta, RuleResult } from './rule.js';
+import { CONTAINER_RULES, ruleMeta } from './rule-table.js';
+import { ReferenceTracker } from './rules/img009-inconsistent-references.js';
+
+/** Counts of what was linted, for summaries and benchmarks. */
+export interface LintStats {
+  files: number;
+  documents: number;
+  workloads: number;
+  containers: number;
+  /** Documents read by the full YAML parser rather than the fast scanner. */
+  slowDocuments: number;
+}
+
+type ParsedImage = { ref: ImageRef; error?: undefined } | { ref?: undefined; error: string };
+
+/** Parse results are cached (manifests repeat images a lot); the cache is capped to bound memory. */
+const PARSE_CACHE_LIMIT = 10_000;
+
+/**
+ * Lints inputs one at a time and remembers only what cross-input checks (IMG009) need, so memory
+ * does not grow with the number of files. Pure: the caller reads the files.
+ */
+export class Linter {
+  readonly stats: LintStats = { files: 0, documents: 0, workloads: 0, containers: 0, slowDocuments: 0 };
+  private readonly references = new ReferenceTracker();
+  private readonly parsed = new Map<string, ParsedImage>();
+
+  constructor(readonly config: ResolvedLintConfig) {}
+
+  /** Lints the text of one input (`file` is how findings name it). Findings come in file order. */
+  lintText(file: string, text: string): Finding[] {
+    const scan = scanManifest(text);
+    this.stats.files++;
+    this.stats.documents += scan.documents;
+    this.stats.workloads += scan.workloads.length;
+    this.stats.slowDocuments += scan.slowDocuments;
+    const findings: Finding[] = [];
+    for (const problem of scan.problems) {
+      const finding = this.problemFinding(file, problem);
+      if (finding) findings.push(finding);
+    }
+    for (const workload of scan.workloads) {
+      for (const container of workload.containers) {
+        this.stats.containers++;
+        this.lintContainer(file, workload, container, findings);
+      }
+    }
+    return findings.sort(
+      (a, b) => a.location!.line - b.location!.line || a.location!.column - b.location!.column,
+    );
+  }
+
+  /** A finding about an input that could not be read as text (FILE001–FILE003); undefined when that rule is off. */
+  inputFinding(
+    file: string,
+    id: InputRuleId,
+    message: string,
+    evidence: Record<string, unknown> = {},
+  ): Finding | undefined {
+    this.stats.files++;
+    const meta = ruleMeta(id)!;
+    const severity = this.level(meta);
+    if (severity === undefined) return undefined;
+    return {
+      code: id,
+      severity,
+      subject: { kind: 'File', name: file },
+      message,
+      location: { file, line: 1, column: 1 },
+      evidence,
+      remedy: { text: meta.fix, commands: [] },
+    };
+  }
+
+  /** Findings that need every input seen (IMG009). Call once, after the last input. */
+  finish(): Finding[] {
+    const meta = ruleMeta('IMG009')!;
+    const severity = this.level(meta);
+    if (severity === undefined) return [];
+    return this.references.results().map((r) => ({
+      code: 'IMG009',
+      severity,
+      subject: r.occurrence.subject,
+      message: r.message,
+      location: r.occurrence.location,
+      evidence: r.evidence,
+      remedy: r.remedy,
+    }));
+  }
+
+  private problemFinding(file: string, problem: ManifestProblem): Finding | undefined {
+    const id: RuleId =
+      problem.code === 'DUPLICATE_KEY' ? 'YAML002' : problem.code === 'TAB_AS_INDENT' ? 'YAML003' : 'YAML001';
+    const meta = ruleMeta(id)!;
+    const severity = this.level(meta);
+    if (severity === undefined) return undefined;
+    return {
+      code: id,
+      severity,
+      subject: { kind: 'File', name: file },
+      message: `${problem.message} (${problem.code})`,
+      location: { file, line: problem.line, column: problem.column },
+      evidence: { yamlCode: problem.code },
+      remedy: { text: meta.fix, commands: [] },
+    };
+  }
+
+  private lintContainer(file: string, workload: Workload, container: ContainerImage, out: Finding[]): void {
+    const context = this.context(file, workload, container);
+    const ignored = new Set(workload.ignore);
+    const suppressAll = ignored.has('ALL') || ignored.has('*');
+    const location: SourceLocation = {
+      file,
+      line: container.image?.line ?? container.line,
+      column: container.image?.column ?? container.column,
+    };
+    const subject = subjectOf(workload, container);
+    for (const rule of CONTAINER_RULES) {
+      if (suppressAll || ignored.has(rule.meta.id)) continue;
+      const level = this.level(rule.meta);
+      if (level === undefined) continue;
+      const result = rule.check(context);
+      if (result) out.push(this.finding(rule.meta, level, result, subject, location, context));
+    }
+    if (context.ref && !suppressAll && !ignored.has('IMG009'))
+      this.references.add(context.ref, location, subject);
+  }
+
+  private finding(
+    meta: RuleMeta,
+    level: Severity,
+    result: RuleResult,
+    subject: FindingSubject,
+    location: SourceLocation,
+    context: ContainerContext,
+  ): Finding {
+    const configured = this.config.levels[meta.id] !== meta.defaultSeverity;
+    return {
+      code: meta.id,
+      severity: configured ? level : (result.severity ?? level),
+      subject,
+      message: result.message,
+      location,
+      evidence: {
+        image: context.image,
+        path: context.container.path,
+        ...(context.explicitPolicy ? { imagePullPolicy: context.explicitPolicy } : {}),
+        ...(context.effectivePolicy ? { effectivePullPolicy: context.effectivePolicy } : {}),
+        ...result.evidence,
+      },
+      remedy: result.remedy,
+    };
+  }
+
+  private context(file: string, workload: Workload, container: ContainerImage): ContainerContext {
+    const image = container.image?.value;
+    const parsed = image === undefined ? undefined : this.parse(image);
+    const written = container.imagePullPolicy?.value;
+    const explicitPolicy: PullPolicy | undefined = isPullPolicy(written) ? written : undefined;
+    const ref = parsed?.ref;
+    return {
+      file,
+      workload,
+      container,
+      image,
+      ref,
+      refError: parsed?.error,
+      explicitPolicy,
+      effectivePolicy:
+        image === undefined || ref === undefined ? undefined : (explicitPolicy ?? defaultPullPolicy(image)),
+      tagClass:
+        ref === undefined || ref.digest !== undefined
+          ? undefined
+          : classifyTag(ref.tag, this.config.movingTags),
+      config: this.config,
+    };
+  }
+
+  private parse(image: string): ParsedImage {
+    const known = this.parsed.get(image);
+    if (known) return known;
+    let result: ParsedImage;
+    try {
+      result = { ref: parseImageRef(image) };
+    } catch (err) {
+      if (!isKubefreshError(err)) throw err;
+      result = { error: String(err.details?.reason ?? err.message) };
+    }
+    if (this.parsed.size >= PARSE_CACHE_LIMIT) this.parsed.clear();
+    this.parsed.set(image, result);
+    return result;
+  }
+
+  /** The severity a rule reports at, or undefined when it is off. */
+  private level(meta: RuleMeta): Severity | undefined {
+    const level = this.config.levels[meta.id] ?? meta.defaultSeverity;
+    return level === 'off' ? undefined : level;
+  }
+}
+
+function subjectOf(workload: Workload, container: ContainerImage): FindingSubject {
+  return {
+    kind: workload.kind,
+    ...(workload.namespace === undefined ? {} : { namespace: workload.namespace }),
+    name: workload.name ?? '(unnamed)',
+    ...(container.name === undefined ? {} : { container: container.name }),
+  };
+}
