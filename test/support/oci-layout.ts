@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 /** What was written: the top digest (index or manifest) and each platform image's digests. */
@@ -115,20 +116,20 @@ function tarWithFile(name: string, content: string): Buffer {
   return Buffer.concat([header, padded, Buffer.alloc(1024)]);
 }
 
-/** Pushes the layout's image with `skopeo copy --all` (all platforms, digests preserved). */
-export function skopeoPush(
+/**
+ * Pushes the layout's image with `skopeo copy --all` (all platforms, digests preserved). Async on
+ * purpose: a token server in the same process must keep answering while skopeo runs.
+ */
+export async function skopeoPush(
   skopeo: string,
   layoutDir: string,
   tag: string,
   destination: string,
   extra: readonly string[] = ['--dest-tls-verify=false'],
-): void {
-  execFileSync(
+): Promise<void> {
+  await promisify(execFile)(
     skopeo,
     ['copy', '--all', '--quiet', ...extra, `oci:${layoutDir}:${tag}`, `docker://${destination}`],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, HOME: layoutDir },
-    },
+    { env: { ...process.env, HOME: layoutDir } },
   );
 }

@@ -26,14 +26,14 @@ describe.skipIf(!registryBin || !skopeo)('registry client against distribution 2
       platforms: ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'],
       label: 'multi',
     });
-    skopeoPush(skopeo!, join(work, 'multi'), '1.0', `${registry.host}/team/app:1.0`);
+    await skopeoPush(skopeo!, join(work, 'multi'), '1.0', `${registry.host}/team/app:1.0`);
     single = writeOciLayout(join(work, 'single'), {
       tag: 'solo',
       platforms: ['linux/amd64'],
       label: 'single',
       single: true,
     });
-    skopeoPush(skopeo!, join(work, 'single'), 'solo', `${registry.host}/team/app:solo`);
+    await skopeoPush(skopeo!, join(work, 'single'), 'solo', `${registry.host}/team/app:solo`);
   });
   afterAll(async () => {
     await registry?.stop();
