@@ -294,11 +294,10 @@ export class InProcessRegistry {
         throw new OciError('NAME_INVALID', { detail: { Name: route.name } });
       }
       if (this.auth) this.auth.check(req, this.accessFor(route, method));
-      for (const from of route.kind === 'upload' && url.searchParams.get('from')
-        ? [url.searchParams.get('from')!]
-        : []) {
-        this.auth?.check(req, { type: 'repository', name: from, actions: ['pull'] });
-      }
+      const mountFrom = route.kind === 'upload' ? url.searchParams.get('from') : null;
+      // a cross-repository mount reads the source repository, so it needs pull there too
+      if (this.auth && mountFrom)
+        this.auth.check(req, { type: 'repository', name: mountFrom, actions: ['pull'] });
       const answer = this.dispatch(req, url, route, method, body);
       this.send(res, answer.status, answer.headers, answer.body, omitDigest);
     } catch (error) {
