@@ -1,10 +1,212 @@
-import { Command } from 'commander';
-import { KubefreshError } from '../../errors/index.js';
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
+import { type Platform, parsePlatform } from '../../core/oci/index.js';
+import { EXIT_CODES, isKubefreshError, KubefreshError } from '../../errors/index.js';
 import type { CommandContext } from '../context.js';
+import { examples } from '../help.js';
+import { renderError } from '../render/error.js';
 
-// Placeholder: being implemented. Replaced wholesale by the real command.
-export function digestCommand(_context: CommandContext): Command {
-  return new Command('digest').description('(in development)').action(() => {
-    throw new KubefreshError('INTERNAL_NOT_IMPLEMENTED', 'kubefresh digest is not implemented yet');
+interface DigestFlags {
+  readonly platform?: string;
+  readonly output: string;
+  readonly insecureRegistry: string[];
+  readonly registryCa?: string;
+  readonly timeout: string;
+}
+
+/** Validated options of `kubefresh digest`. */
+export interface DigestOptions {
+  readonly refs: readonly ImageRef[];
+  readonly platform: Platform | undefined;
+  readonly output: 'text' | 'json';
+  readonly insecureRegistries: readonly string[];
+  readonly ca: string | undefined;
+  readonly timeoutMs: number;
+}
+
+/** `30s`, `500ms`, `2m`, or bare seconds → milliseconds; anything else is a usage error. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  const value = match
+    ? Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000)
+    : Number.NaN;
+  if (!match || !(value > 0)) {
+    throw new KubefreshError(
+      'USAGE_INVALID_DURATION',
+      `invalid ${flag} "${text}": expected a duration such as 30s, 500ms or 2m`,
+    );
+  }
+  return Math.round(value);
+}
+
+async function complete(
+  args: readonly string[],
+  flags: DigestFlags,
+  context: CommandContext,
+): Promise<DigestOptions> {
+  const refs = args.map((text) => {
+    try {
+      return parseImageRef(text);
+    } catch (err) {
+      if (!isKubefreshError(err)) throw err;
+      throw new KubefreshError('USAGE_INVALID_REFERENCE', err.message, {
+        ...(err.hint === undefined ? {} : { hint: err.hint }),
+        cause: err,
+      });
+    }
   });
+  let ca: string | undefined;
+  if (flags.registryCa !== undefined) {
+    const path = flags.registryCa;
+    try {
+      ca = await readFile(path.startsWith('/') ? path : `${context.io.cwd}/${path}`, 'utf8');
+    } catch (err) {
+      throw new KubefreshError(
+        'USAGE_UNREADABLE_CA',
+        `cannot read --registry-ca "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        { hint: 'pass a PEM file holding the CA certificate(s) that signed the registry certificate' },
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new KubefreshError('USAGE_UNREADABLE_CA', `--registry-ca "${path}" holds no PEM certificate`, {
+        hint: 'pass a PEM file (-----BEGIN CERTIFICATE-----)',
+      });
+    }
+  }
+  return {
+    refs,
+    platform: flags.platform === undefined ? undefined : parsePlatform(flags.platform),
+    output: flags.output === 'json' ? 'json' : 'text',
+    insecureRegistries: flags.insecureRegistry,
+    ca,
+    timeoutMs: parseDuration(flags.timeout, '--timeout'),
+  };
+}
+
+/** `kubefresh digest REF…`: what each reference resolves to at the registry right now. */
+export function digestCommand(context: CommandContext): Command {
+  return new Command('digest')
+    .description('print the digest each image reference resolves to now (like crane digest)')
+    .argument('<ref...>', 'image references, e.g. nginx:1.25 or registry.example.com/team/app:v1')
+    .option(
+      '--platform <os/arch[/variant]>',
+      "also print the platform's image digest inside a multi-platform index",
+    )
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option(
+      '--insecure-registry <host>',
+      'reach this registry over plain HTTP or unverified HTTPS (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--registry-ca <file>', 'trust the CA certificates in this PEM file for HTTPS registries')
+    .option('--timeout <duration>', 'time limit for each registry request', '30s')
+    .addHelpText(
+      'after',
+      `
+Resolves with HEAD requests (not counted by Docker Hub's pull limit); GETs happen only for
+--platform and -o json. Credentials come from $DOCKER_CONFIG/config.json or ~/.docker/config.json.
+localhost and 127.0.0.1 registries may use plain HTTP. -o json prints an array, one object per
+reference. Exit code 0 when every reference resolved, 2 for bad arguments, 3 if any failed.
+${examples([
+  ['The digest nginx:1.27 points at now (the multi-platform index)', 'kubefresh digest nginx:1.27'],
+  ['Also the linux/arm64 image inside it', 'kubefresh digest --platform linux/arm64 nginx:1.27'],
+  [
+    'Several images, with media types, platform digests and config digest',
+    'kubefresh digest -o json nginx:1.27 redis:7',
+  ],
+  [
+    'A private registry with its own CA',
+    'kubefresh digest --registry-ca ca.pem registry.internal:5000/team/app:v1',
+  ],
+  [
+    'A plain-HTTP registry on the network',
+    'kubefresh digest --insecure-registry 10.0.0.5:5000 10.0.0.5:5000/app:dev',
+  ],
+])}`,
+    )
+    .action(async (args: string[], flags: DigestFlags, command: Command) => {
+      const options = await complete(args, flags, context);
+      context.setExitCode(await runDigest(options, context, context.globals(command).verbose));
+    });
+}
+
+/** Resolves every reference concurrently, prints in argument order, and returns the exit code. */
+export async function runDigest(
+  options: DigestOptions,
+  context: CommandContext,
+  verbose: boolean,
+): Promise<number> {
+  const { io } = context;
+  // Loaded on use so that other verbs do not pay for the HTTP stack.
+  const { RegistryClient, describeImage, dockerConfigCredentials, dockerConfigDir, ANONYMOUS } = await import(
+    '../../adapters/registry/index.js'
+  );
+  const configDir = dockerConfigDir(io.env);
+  const counts = new Map<string, number>();
+  const client = new RegistryClient({
+    credentials:
+      configDir === undefined
+        ? ANONYMOUS
+        : dockerConfigCredentials({ configDir, ...(io.env.PATH === undefined ? {} : { path: io.env.PATH }) }),
+    insecureRegistries: options.insecureRegistries,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    timeoutMs: options.timeoutMs,
+    onRequest: ({ method, status }) => {
+      // Count answered exchanges; a TLS probe a plain-HTTP registry refuses is not a request it saw.
+      if (status !== undefined) counts.set(method, (counts.get(method) ?? 0) + 1);
+    },
+  });
+  const detail = options.output === 'json';
+  const results = await Promise.allSettled(
+    options.refs.map((ref) =>
+      describeImage(client, ref, { detail, ...(options.platform ? { platform: options.platform } : {}) }),
+    ),
+  );
+  await client.close();
+
+  let failed = false;
+  const json: unknown[] = [];
+  const lines: string[] = [];
+  const columns = options.refs.length > 1;
+  results.forEach((result, i) => {
+    const ref = options.refs[i]!;
+    if (result.status === 'rejected') {
+      failed = true;
+      const err = result.reason;
+      io.stderr.write(renderError(err, { verbose }).text.replace(/^error: /, `error: ${ref.original}: `));
+      if (detail)
+        json.push({
+          reference: ref.original,
+          error: isKubefreshError(err) ? err.toJSON() : { message: String(err) },
+        });
+      return;
+    }
+    const d = result.value;
+    if (detail) {
+      json.push(d);
+      return;
+    }
+    lines.push(columns ? `${ref.original}  ${d.digest}` : d.digest);
+    if (options.platform && d.image) {
+      lines.push(
+        `${columns ? `${ref.original}  ` : ''}${d.image.digest}  ${d.image.platform ?? ''}`.trimEnd(),
+      );
+    }
+  });
+  if (detail) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  else if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
+  if (verbose) {
+    const summary = [...counts].map(([method, n]) => `${method} ${n}`).join(', ');
+    io.stderr.write(`requests: ${summary || 'none'}\n`);
+    const limits = client.rateLimits();
+    if (limits.length === 0) io.stderr.write('rate limit: no RateLimit headers (not limited)\n');
+    for (const limit of limits) {
+      io.stderr.write(
+        `rate limit: ${limit.registry} limit ${limit.limit ?? '?'}, remaining ${limit.remaining ?? '?'}${limit.source ? ` (source ${limit.source})` : ''}\n`,
+      );
+    }
+  }
+  return failed ? EXIT_CODES.RUNTIME : EXIT_CODES.OK;
 }
