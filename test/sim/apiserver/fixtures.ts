@@ -58,7 +58,7 @@ export function k3sNode(
       },
       images: [
         {
-          names: ['docker.io/library/nginx@sha256:' + 'a'.repeat(64), 'docker.io/library/nginx:1.25'],
+          names: [`docker.io/library/nginx@sha256:${'a'.repeat(64)}`, 'docker.io/library/nginx:1.25'],
           sizeBytes: 72_000_000,
         },
       ],
@@ -97,7 +97,7 @@ export function runningPod(
           started: true,
           restartCount: 0,
           state: { running: { startedAt: '2025-01-01T00:00:00Z' } },
-          containerID: 'containerd://' + 'c'.repeat(64),
+          containerID: `containerd://${'c'.repeat(64)}`,
         },
       ],
     },
@@ -106,7 +106,7 @@ export function runningPod(
 
 /** A pod in CrashLoopBackOff after `restarts` restarts. */
 export function crashingPod(name: string, node: string, restarts: number, finishedAt: string): KubeObject {
-  const pod = runningPod(name, node, 'app:v2', 'docker.io/library/app@sha256:' + 'b'.repeat(64), {
+  const pod = runningPod(name, node, 'app:v2', `docker.io/library/app@sha256:${'b'.repeat(64)}`, {
     app: 'crash',
   });
   (pod.status as Record<string, unknown>).phase = 'Running';
@@ -114,7 +114,7 @@ export function crashingPod(name: string, node: string, restarts: number, finish
     {
       name: 'app',
       image: 'docker.io/library/app:v2',
-      imageID: 'docker.io/library/app@sha256:' + 'b'.repeat(64),
+      imageID: `docker.io/library/app@sha256:${'b'.repeat(64)}`,
       ready: false,
       started: false,
       restartCount: restarts,
