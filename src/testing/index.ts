@@ -1,0 +1,35 @@
+/**
+ * Test helpers for kubefresh users and for kubefresh's own tests (`kubefresh/testing`): an
+ * in-process OCI registry with auth and fault injection, and an image builder that makes real OCI
+ * images whose config labels tell the simulated kubelet how a container behaves. The same code
+ * backs `kubefresh sim` and `kubefresh demo`.
+ */
+
+export * from '../sim/images/behaviour-labels.js';
+export {
+  type ArchiveOptions,
+  type BuiltImage,
+  type BuiltIndex,
+  buildImage,
+  buildIndex,
+  buildMultiPlatformImage,
+  dockerArchive,
+  formatPlatform,
+  type ImageSpec,
+  ociArchive,
+  type Platform,
+  type PushOptions,
+  type PushResult,
+  parsePlatform,
+  pushImage,
+  writeOciLayout,
+} from '../sim/images/index.js';
+export {
+  type FaultRule,
+  InProcessRegistry,
+  type RegistryAuthOptions,
+  type RegistryOptions,
+  type RequestRecord,
+  type RunningRegistry,
+  startRegistry,
+} from '../sim/registry/index.js';
