@@ -1,3 +1,4 @@
+import { applyDefaults } from '../../../../src/sim/apiserver/defaults.js';
 import { ScaledClock } from '../../../../src/sim/clock.js';
 import { type RunningControllers, startControllers } from '../../../../src/sim/controllers/index.js';
 import type { ControllerSelection } from '../../../../src/sim/controllers/start.js';
@@ -54,6 +55,13 @@ export interface DeploymentObject extends KubeObject {
   };
 }
 
+/** Creates an object with the API server's defaulting, as `kubectl create` would. */
+function createDefaulted(store: ObjectStore, resource: string, object: KubeObject): KubeObject {
+  const copy = structuredClone(object);
+  applyDefaults(copy, true);
+  return store.create(resource, copy);
+}
+
 /** A store with controllers (and by default a fake kubelet) on a fast clock, plus helpers. */
 export function startTestCluster(options: TestClusterOptions = {}): TestCluster {
   const clock = new ScaledClock(options.speed ?? 100);
@@ -84,7 +92,7 @@ export function startTestCluster(options: TestClusterOptions = {}): TestCluster 
       });
     },
     deployment(name, input = {}) {
-      return store.create('deployments.apps', {
+      return createDefaulted(store, 'deployments.apps', {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name, namespace: 'default', labels: { app: name }, annotations: input.annotations },
@@ -123,6 +131,7 @@ export function startTestCluster(options: TestClusterOptions = {}): TestCluster 
       const current = store.get('deployments.apps', 'default', name)!;
       const next = structuredClone(current) as DeploymentObject;
       change(next);
+      applyDefaults(next, false);
       if (JSON.stringify(next.spec) !== JSON.stringify(current.spec)) {
         next.metadata.generation = (current.metadata.generation ?? 1) + 1;
       }
