@@ -223,8 +223,9 @@ export class ObjectApi {
     }
     if (options.dryRun) return object;
     const meta = object.metadata;
-    if (meta.deletionTimestamp && !(meta.finalizers ?? []).length) {
-      // the last finalizer is gone: the pending deletion completes now
+    if (meta.deletionTimestamp && !(meta.finalizers ?? []).length && !meta.deletionGracePeriodSeconds) {
+      // the last finalizer is gone and no grace period runs (a terminating pod waits for its
+      // kubelet instead): the pending deletion completes now
       return this.write(info, meta.name, () => {
         this.store.update(info.storeKey, object);
         return this.store.delete(info.storeKey, meta.namespace, meta.name);

@@ -379,6 +379,14 @@ describe('deletion', () => {
     expect(marked.status).toBe(200);
     expect(marked.body.metadata).toMatchObject({ deletionGracePeriodSeconds: 45 });
     expect(sim.store.get('pods', 'default', 'bound')!.metadata.deletionTimestamp).toBeDefined();
+    // writes to a terminating pod keep it for its kubelet to remove
+    await call(
+      'PATCH',
+      '/api/v1/namespaces/default/pods/bound',
+      { metadata: { labels: { seen: 'yes' } } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    expect(sim.store.get('pods', 'default', 'bound')!.metadata.labels).toMatchObject({ seen: 'yes' });
     await call('DELETE', '/api/v1/namespaces/default/pods/bound', {
       kind: 'DeleteOptions',
       apiVersion: 'v1',
