@@ -152,9 +152,6 @@ async function runLint(
   }
   findings.push(...linter.finish());
   // Cross-input findings join the others: inputs in the order they were read, then by position.
-  const order = new Map<string, number>();
-  for (const f of findings)
-    if (f.location && !order.has(f.location.file)) order.set(f.location.file, order.size);
   findings.sort(
     (a, b) =>
       (order.get(a.location?.file ?? '') ?? 0) - (order.get(b.location?.file ?? '') ?? 0) ||
