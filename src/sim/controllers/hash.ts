@@ -52,12 +52,14 @@ function withoutHash(template: PodTemplate | undefined): unknown {
   return { ...template, metadata };
 }
 
-/** JSON with object keys sorted at every level, so equal objects give equal text. */
+/** JSON with object keys sorted at every level and null fields dropped, so equal objects give equal text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
+    // A field set to null is the same as an absent one in the API (kubectl's rollback patch sends
+    // `creationTimestamp: null` inside the template, which must still match the old ReplicaSet).
+    .filter(([, item]) => item !== undefined && item !== null)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
