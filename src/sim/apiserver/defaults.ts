@@ -95,6 +95,9 @@ function admitPod(pod: KubeObject): void {
 
 function defaultTemplate(owner: Obj): void {
   const template = obj(owner, 'template');
+  // clients send the zero time as `creationTimestamp: null`; keep templates in one canonical form
+  const meta = template.metadata as Obj | undefined;
+  if (meta && meta.creationTimestamp === null) delete meta.creationTimestamp;
   defaultPodSpec(obj(template, 'spec'));
 }
 

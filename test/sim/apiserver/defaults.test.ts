@@ -83,6 +83,21 @@ describe('object defaulting', () => {
     ).toBeUndefined();
   });
 
+  it('drops the null creationTimestamp kubectl rollout undo sends in templates', () => {
+    const deploy = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: {
+        template: { metadata: { creationTimestamp: null, labels: { a: 'b' } }, spec: { containers: [] } },
+      },
+    } as unknown as KubeObject;
+    applyDefaults(deploy, false);
+    expect((deploy.spec as { template: { metadata: unknown } }).template.metadata).toEqual({
+      labels: { a: 'b' },
+    });
+  });
+
   it('leaves Recreate deployments without rollingUpdate', () => {
     const deploy = {
       apiVersion: 'apps/v1',
