@@ -78,9 +78,13 @@ function writeError(path: string, err: unknown): KubefreshError {
     EXDEV: 'the temp file is on another file system',
   };
   const reason = reasons[code ?? ''] ?? (err instanceof Error ? err.message : String(err));
-  return new KubefreshError('IO_WRITE_FAILED', `cannot write "${path}": ${reason}; the file was left as it was`, {
-    hint: 'check the directory permissions and free space',
-    cause: err,
-    details: { file: path, ...(code ? { errno: code } : {}) },
-  });
+  return new KubefreshError(
+    'IO_WRITE_FAILED',
+    `cannot write "${path}": ${reason}; the file was left as it was`,
+    {
+      hint: 'check the directory permissions and free space',
+      cause: err,
+      details: { file: path, ...(code ? { errno: code } : {}) },
+    },
+  );
 }
