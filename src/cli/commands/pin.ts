@@ -1,10 +1,333 @@
-import { Command } from 'commander';
-import { KubefreshError } from '../../errors/index.js';
+import { open, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
+import { readInputs, STDIN_NAME } from '../../adapters/fs/index.js';
+import { formatLock, type ImageLock, parseLock } from '../../core/lock/index.js';
+import { EXIT_CODES, KubefreshError, redact } from '../../errors/index.js';
+import {
+  type CheckResult,
+  checkPinned,
+  type PinFailure,
+  type PinInput,
+  type PinResult,
+  pinManifests,
+} from '../../pipeline/pin/index.js';
 import type { CommandContext } from '../context.js';
+import { examples } from '../help.js';
+import type { CliIO } from '../io.js';
+import { addRegistryFlags, type RegistryFlags, registryClientOptions } from '../registry-flags.js';
+import type { Colors } from '../render/colors.js';
+import { renderError } from '../render/error.js';
 
-// Placeholder: being implemented. Replaced wholesale by the real command.
-export function pinCommand(_context: CommandContext): Command {
-  return new Command('pin').description('(in development)').action(() => {
-    throw new KubefreshError('INTERNAL_NOT_IMPLEMENTED', 'kubefresh pin is not implemented yet');
-  });
+/** What `kubefresh pin` was asked to do, after flags are parsed. */
+interface PinFlags extends RegistryFlags {
+  readonly write?: boolean;
+  readonly check?: boolean;
+  readonly output: 'text' | 'json';
+  readonly lock?: string;
+  readonly fromLock?: string;
+  readonly refresh?: boolean;
+  readonly keepGoing?: boolean;
+}
+
+export function pinCommand(context: CommandContext): Command {
+  const command = new Command('pin')
+    .description(
+      'Pin every container image in manifests to its digest (repo:tag → repo:tag@sha256:…), keeping comments and formatting.',
+    )
+    .argument('<paths...>', 'manifest files, directories (searched for .yaml, .yml, .json) or - for stdin')
+    .option('-w, --write', 'rewrite the files in place (atomically) instead of printing to stdout')
+    .option('--check', 'change nothing; list images not pinned to a digest and exit 1 if there are any')
+    .addOption(
+      new Option('-o, --output <format>', 'report format for --check and --write')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option('--lock <file>', 'record what each tag resolved to (digest, media type, time) in this lock file')
+    .option('--from-lock <file>', 'pin from a lock file instead of asking registries (offline)')
+    .option('--refresh', 'resolve tags again even where a digest is already written, and update it')
+    .option('--keep-going', 'pin the images that resolve even when others fail (default: change nothing)');
+  addRegistryFlags(command);
+  return command
+    .addHelpText(
+      'after',
+      `
+The digest is that of what the tag names now (for a multi-platform image, the index, so every node
+architecture keeps working), looked up with HEAD requests, which Docker Hub does not count against
+pull limits. The tag stays in the text for people; the kubelet pulls the digest. Images that already
+carry a digest are checked to exist, not re-resolved (--refresh re-resolves their tags).
+
+Only the image values change: comments, quoting, anchors, flow style, key order, blank lines and
+CRLF line endings stay byte for byte, and input with nothing to pin comes out identical. Several
+inputs printed to stdout are separated by '---'.
+
+If any image cannot be resolved, each failure is reported with file:line:column and the registry's
+answer (not found, unauthorized, denied, rate limited, unreachable, tls, protocol) and nothing is
+written, unless --keep-going.
+
+Exit codes: 0 done (--check: everything pinned), 1 --check found unpinned images, 2 usage error,
+3 an input, the lock file or an image could not be read or resolved.
+${examples([
+  ['Print a pinned copy of a manifest', 'kubefresh pin deploy.yaml > deploy.pinned.yaml'],
+  ['Pin a folder of manifests in place', 'kubefresh pin -w k8s/'],
+  ['Pin what Helm renders', 'helm template my-release ./chart | kubefresh pin - | kubectl apply -f -'],
+  ['Fail CI when an image is not pinned', 'kubefresh pin --check k8s/'],
+  [
+    'Record the digests, then pin offline from them',
+    'kubefresh pin --lock images.lock.json k8s/ >/dev/null\n  kubefresh pin --from-lock images.lock.json -w k8s/',
+  ],
+  ['Move pinned digests to what the tags name now', 'kubefresh pin --refresh -w k8s/'],
+  ['A private registry with its own CA', 'kubefresh pin --registry-ca ca.pem -w k8s/'],
+])}`,
+    )
+    .action(async (paths: string[], flags: PinFlags, cmd: Command) => {
+      validate(paths, flags);
+      const globals = context.globals(cmd);
+      const { io } = context;
+      const inputs = await readAll(paths, io, globals.quiet);
+      if (flags.check) {
+        const result = checkPinned(inputs);
+        reportCheck(result, paths, flags, io, context.colors(cmd));
+        context.setExitCode(
+          result.failures.length > 0
+            ? EXIT_CODES.RUNTIME
+            : result.unpinned.length > 0
+              ? EXIT_CODES.FINDINGS
+              : EXIT_CODES.OK,
+        );
+        return;
+      }
+      const result = await pin(inputs, flags, io);
+      const failed = result.failures.length > 0;
+      for (const failure of result.failures) io.stderr.write(renderFailure(failure, globals.verbose));
+      if (failed && !flags.keepGoing) {
+        io.stderr.write(
+          `error: ${countImages(result)}; nothing was written (--keep-going pins the images that resolve)\n`,
+        );
+        if (flags.output === 'json' && flags.write) io.stdout.write(jsonReport(result, false));
+        context.setExitCode(EXIT_CODES.RUNTIME);
+        return;
+      }
+      if (flags.write) {
+        for (const file of result.files) {
+          if (file.text !== file.original) await writeInPlace(resolve(io.cwd, file.source), file.text);
+        }
+      } else {
+        io.stdout.write(concatenate(result.files.map((f) => f.text)));
+      }
+      if (flags.lock !== undefined)
+        await writeFileAtomic(resolve(io.cwd, flags.lock), formatLock(result.lock));
+      if (flags.output === 'json' && flags.write) io.stdout.write(jsonReport(result, true));
+      else if (flags.write ? !globals.quiet : globals.verbose) io.stderr.write(summary(result, flags));
+      if (failed) {
+        io.stderr.write(`error: ${countImages(result)}; the others were pinned\n`);
+        context.setExitCode(EXIT_CODES.RUNTIME);
+      }
+    });
+}
+
+function usage(message: string, hint: string): KubefreshError {
+  return new KubefreshError('USAGE_INVALID_FLAGS', message, { hint });
+}
+
+function validate(paths: readonly string[], flags: PinFlags): void {
+  if (flags.write && paths.includes('-')) {
+    throw usage('--write cannot rewrite stdin (-)', 'drop -w to print the pinned manifests to stdout');
+  }
+  if (flags.check) {
+    for (const [set, name] of [
+      [flags.write, '--write'],
+      [flags.lock, '--lock'],
+      [flags.fromLock, '--from-lock'],
+      [flags.refresh, '--refresh'],
+      [flags.keepGoing, '--keep-going'],
+    ] as const) {
+      if (set)
+        throw usage(
+          `--check changes nothing, so it cannot be combined with ${name}`,
+          'run the check and the pin as two commands',
+        );
+    }
+  }
+  if (flags.lock !== undefined && flags.fromLock !== undefined) {
+    throw usage(
+      '--lock and --from-lock cannot be combined',
+      '--lock records fresh lookups; --from-lock replays a recorded lock',
+    );
+  }
+  if (flags.output === 'json' && !flags.check && !flags.write) {
+    throw usage(
+      '-o json needs --check or --write: without them stdout carries the pinned manifests',
+      'add -w, or drop -o json',
+    );
+  }
+}
+
+async function readAll(paths: readonly string[], io: CliIO, quiet: boolean): Promise<PinInput[]> {
+  const inputs: PinInput[] = [];
+  const errors: KubefreshError[] = [];
+  for await (const item of readInputs(paths, { cwd: io.cwd, stdin: io.stdin })) {
+    if (item.kind === 'text') inputs.push({ source: item.file, text: item.text });
+    else if (item.kind === 'error') errors.push(item.error);
+    else if (!quiet) io.stderr.write(`warning: ${item.message.replace('not checked', 'not pinned')}\n`);
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    for (const error of errors.slice(0, -1)) io.stderr.write(renderError(error, { verbose: false }).text);
+    throw errors[errors.length - 1];
+  }
+  return inputs;
+}
+
+async function pin(inputs: readonly PinInput[], flags: PinFlags, io: CliIO): Promise<PinResult> {
+  const base = { ...(flags.refresh ? { refresh: true } : {}) };
+  if (flags.fromLock !== undefined) {
+    const lock = await readLock(flags.fromLock, io);
+    return pinManifests(inputs, { ...base, fromLock: lock });
+  }
+  const { RegistryClient } = await import('../../adapters/registry/index.js');
+  const client = new RegistryClient(await registryClientOptions(flags, io));
+  try {
+    return await pinManifests(inputs, { ...base, registry: client });
+  } finally {
+    await client.close();
+  }
+}
+
+async function readLock(path: string, io: CliIO): Promise<ImageLock> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, path), 'utf8');
+  } catch (err) {
+    throw new KubefreshError(
+      'IO_NOT_FOUND',
+      `cannot read lock file "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      {
+        hint: 'write one first with: kubefresh pin --lock FILE PATH…',
+        cause: err,
+      },
+    );
+  }
+  return parseLock(text, path);
+}
+
+const UTF8_BOM = '\ufeff';
+
+/** Writes a pinned file in place, keeping a byte-order mark the reader stripped. */
+async function writeInPlace(path: string, text: string): Promise<void> {
+  let bom = false;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(3);
+      const { bytesRead } = await handle.read(head, 0, 3, 0);
+      bom = bytesRead === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // The atomic write reports a vanished or unreadable file itself.
+  }
+  await writeFileAtomic(path, bom && !text.startsWith(UTF8_BOM) ? UTF8_BOM + text : text);
+}
+
+/** Several inputs on stdout form one YAML stream: each starts a new document. */
+function concatenate(texts: readonly string[]): string {
+  if (texts.length === 1) return texts[0]!;
+  let out = '';
+  for (const text of texts) {
+    if (out !== '') {
+      if (!out.endsWith('\n')) out += '\n';
+      if (!/^---(?:[ \t\r\n]|$)/.test(text)) out += '---\n';
+    }
+    out += text;
+  }
+  return out;
+}
+
+function where(f: { source: string; line: number; column: number }): string {
+  return `${f.source === STDIN_NAME ? '<stdin>' : f.source}:${f.line}:${f.column}`;
+}
+
+function renderFailure(failure: PinFailure, verbose: boolean): string {
+  const what = failure.image === undefined ? '' : `image ${JSON.stringify(failure.image)}: `;
+  const lines = [`error: ${where(failure)}: ${what}${failure.class}: ${failure.message}`];
+  if (failure.hint) lines.push(`hint: ${failure.hint}`);
+  if (verbose) lines.push(`code: ${failure.code}`);
+  return `${redact(lines.join('\n'))}\n`;
+}
+
+function countImages(result: PinResult): string {
+  const failedImages = result.failures.filter((f) => f.image !== undefined).length;
+  const other = result.failures.length - failedImages;
+  const parts: string[] = [];
+  if (failedImages > 0) {
+    parts.push(
+      `${failedImages} of ${result.images.length} image${result.images.length === 1 ? '' : 's'} could not be pinned`,
+    );
+  }
+  if (other > 0) parts.push(`${other} YAML problem${other === 1 ? '' : 's'}`);
+  return parts.join(' and ');
+}
+
+function summary(result: PinResult, flags: PinFlags): string {
+  const changes = result.files.reduce((n, f) => n + f.changes.length, 0);
+  const files = result.files.filter((f) => f.changes.length > 0).length;
+  const already = result.images.filter((i) => i.state !== 'unpinned').length;
+  const verb = flags.write ? 'pinned' : 'would pin';
+  const lookups =
+    flags.fromLock === undefined
+      ? `; ${result.lookups.resolved} tags resolved, ${result.lookups.verified} digests checked`
+      : ' from the lock file';
+  return `${verb} ${changes} image${changes === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${already} already pinned${lookups})\n`;
+}
+
+function jsonReport(result: PinResult, written: boolean): string {
+  return `${JSON.stringify(
+    {
+      written,
+      changes: result.files.flatMap((f) => f.changes),
+      failures: result.failures,
+      images: result.images.length,
+      lookups: result.lookups,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function reportCheck(
+  result: CheckResult,
+  paths: readonly string[],
+  flags: PinFlags,
+  io: CliIO,
+  c: Colors,
+): void {
+  if (flags.output === 'json') {
+    io.stdout.write(
+      `${JSON.stringify({ unpinned: result.unpinned, pinned: result.pinned, failures: result.failures }, null, 2)}\n`,
+    );
+    return;
+  }
+  for (const failure of result.failures) io.stderr.write(renderFailure(failure, false));
+  for (const image of result.unpinned) {
+    const container = image.container === undefined ? '' : `, container ${image.container}`;
+    io.stdout.write(
+      `${where(image)}: ${c.bold(image.image)} is not pinned to a digest ${c.dim(`(${image.workload}${container})`)}\n`,
+    );
+  }
+  const total = result.unpinned.length + result.pinned;
+  if (result.unpinned.length > 0) {
+    const files = paths.filter((p) => p !== '-');
+    const fix =
+      files.length === paths.length
+        ? `kubefresh pin -w ${files.join(' ')}`
+        : 'kubefresh pin - (on the same input)';
+    io.stdout.write(
+      `${result.unpinned.length} of ${total} image${total === 1 ? '' : 's'} not pinned; pin them with: ${fix}\n`,
+    );
+  } else if (result.failures.length === 0) {
+    io.stdout.write(`all ${total} image${total === 1 ? ' is' : 's are'} pinned to digests\n`);
+  }
 }
