@@ -1,16 +1,10 @@
-import { tryParseImageRef } from '../../core/image-ref/index.js';
+import { defaultPullPolicy } from '../../core/pull-policy/index.js';
 import type { KubeObject } from '../store/index.js';
 
 type Obj = Record<string, unknown>;
 
-/**
- * The pull policy the API server stores when a container has none (k/k `SetDefaults_Container`):
- * `Always` when the effective tag is `latest` (no tag and no digest, or a literal `latest` tag),
- * otherwise `IfNotPresent`. Unparsable images get `IfNotPresent`; the kubelet rejects them later.
- */
-export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
-  return tryParseImageRef(image)?.effectiveTag() === 'latest' ? 'Always' : 'IfNotPresent';
-}
+// The pull policy stored on create is core's defaulting (semantics §1), shared with lint and ref.
+export { defaultPullPolicy };
 
 function obj(parent: Obj, key: string): Obj {
   const value = parent[key];
