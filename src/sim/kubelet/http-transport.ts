@@ -66,7 +66,7 @@ export function nodeRequest(network: NodeNetwork, request: TransportRequest): Pr
       port,
       path: `${url.pathname}${url.search}`,
       headers: { 'user-agent': 'containerd/1.7.27-k3s1', ...request.headers },
-      agent: false,
+      agent: scheme === 'https' ? network.httpsAgent : network.httpAgent,
       timeout: REQUEST_TIMEOUT_MS,
       ...(lookup ? { lookup } : {}),
       ...(request.signal ? { signal: request.signal } : {}),

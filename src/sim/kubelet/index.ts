@@ -37,6 +37,7 @@ export {
 } from './kubelet.js';
 export { type Kubelets, type KubeletsOptions, type LogSource, startKubelets } from './kubelets.js';
 export { NodeNetwork, type NodeNetworkOptions } from './node-network.js';
+export { ownPodFeed, PodFeed, type PodHandler, type PodSubscription } from './pod-feed.js';
 export {
   type Endpoint,
   endpointsFor,

@@ -15,12 +15,13 @@ import {
   podIPFor,
   type StoredImage,
 } from '../node/index.js';
-import type { KubeObject, ObjectStore, Watch } from '../store/index.js';
+import type { KubeObject, ObjectStore } from '../store/index.js';
 import { Backoff } from './backoff.js';
 import type { LogNotFound, LogOptions } from './container-logs.js';
 import { ImageManager } from './image-manager.js';
 import type { ImageSource } from './image-source.js';
 import { NodeNetwork, type NodeNetworkOptions } from './node-network.js';
+import { ownPodFeed, type PodSubscription } from './pod-feed.js';
 import { PodWorker } from './pod-worker.js';
 import type { RegistriesConfig } from './registry-config.js';
 import { containerdRef, RegistryImageSource } from './registry-image-source.js';
@@ -46,6 +47,8 @@ export interface KubeletOptions {
   readonly nodeStatusMaxImages?: number | undefined;
   /** Default: {@link NODE_STATUS_UPDATE_MS}. */
   readonly nodeStatusUpdateMs?: number | undefined;
+  /** Where pod changes come from. Default: this kubelet's own watch on the store. */
+  readonly pods?: PodSubscription | undefined;
 }
 
 /** An image to import into one node (like `k3s ctr images import`): its config and identity. */
@@ -104,16 +107,24 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   let lastImagesText = '';
   let lastReport = 0;
   let statusQueue: Promise<void> = Promise.resolve();
+  let refreshPending: Promise<void> | undefined;
+  let forcePending = false;
 
+  // Coalesced: a burst of pulls on one node triggers one status write, not one per pull.
   const refreshNodeStatus = (force = false): Promise<void> => {
-    statusQueue = statusQueue.then(async () => {
+    forcePending ||= force;
+    if (refreshPending) return refreshPending;
+    refreshPending = statusQueue = statusQueue.then(async () => {
+      refreshPending = undefined;
+      const forced = forcePending;
+      forcePending = false;
       if (stopped) return;
       const list = await images.list();
       const imageStatus = nodeStatusImages(list, maxImages);
       const imagesText = JSON.stringify(imageStatus);
       const now = clock.now();
       const changed = imagesText !== lastImagesText;
-      if (!force && !changed && now - lastReport < NODE_STATUS_REPORT_MS) return;
+      if (!forced && !changed && now - lastReport < NODE_STATUS_REPORT_MS) return;
       const current = store.get('nodes', undefined, node.name);
       if (!current) return;
       const next = structuredClone(current);
@@ -137,9 +148,22 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   };
   // Pod status names images by their current tags and digests (containerd resolves them at status
   // time), so a moved tag or a removed image shows up in running pods' status too.
+  // Only a change of names matters to pods (a re-pull of the same digest changes nothing), and
+  // re-publishing every pod of the node on each pull would cost O(pods²) per node.
+  let namesSignature = '';
+  let namesCheck: Promise<void> | undefined;
   const imagesChanged = () => {
     void refreshNodeStatus();
-    for (const worker of workers.values()) worker.schedulePublish();
+    namesCheck ??= Promise.resolve().then(async () => {
+      namesCheck = undefined;
+      const signature = (await images.list())
+        .map((i) => `${i.id}=${i.repoTags.join(',')}@${i.repoDigests.join(',')}`)
+        .sort()
+        .join(';');
+      if (signature === namesSignature) return;
+      namesSignature = signature;
+      for (const worker of workers.values()) worker.schedulePublish();
+    });
   };
 
   const imageManager = new ImageManager({
@@ -174,7 +198,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     if (byName.get(key) === worker) byName.delete(key);
   };
 
-  const onPod = (type: string, pod: KubeObject) => {
+  const onPod = (type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: KubeObject) => {
     if (stopped) return;
     const uid = pod.metadata.uid ?? '';
     const mine = (pod.spec as { nodeName?: string } | undefined)?.nodeName === node.name;
@@ -208,11 +232,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
 
   // Register the node (or take over an existing Node object, as a restarted kubelet does).
   if (!store.get('nodes', undefined, node.name)) store.create('nodes', buildNodeObject(node, clock));
-  const initial = store.list('pods');
-  let watch: Watch | undefined = store.watch('pods', { resourceVersion: initial.resourceVersion }, (event) =>
-    onPod(event.type, event.object),
-  );
-  for (const pod of initial.items) onPod('ADDED', pod);
+  let unsubscribe: (() => void) | undefined = (options.pods ?? ownPodFeed(store)).subscribe(node.name, onPod);
   await refreshNodeStatus(true);
 
   let cancelTick: (() => void) | undefined;
@@ -261,8 +281,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     stop() {
       stopped = true;
       cancelTick?.();
-      watch?.stop();
-      watch = undefined;
+      unsubscribe?.();
+      unsubscribe = undefined;
+      network.destroy();
       for (const worker of workers.values()) worker.stop();
       workers.clear();
       byName.clear();

@@ -4,6 +4,7 @@ import type { ObjectStore } from '../store/index.js';
 import type { LogNotFound, LogOptions } from './container-logs.js';
 import type { ImageSource } from './image-source.js';
 import { type Kubelet, startKubelet } from './kubelet.js';
+import { PodFeed } from './pod-feed.js';
 import type { RegistriesConfig } from './registry-config.js';
 
 /**
@@ -56,6 +57,7 @@ export interface Kubelets {
 /** Starts one kubelet per node: a K3s-like cluster's worth of nodes on one store and clock. */
 export async function startKubelets(options: KubeletsOptions): Promise<Kubelets> {
   const specs = nodeSpecs(options);
+  const feed = new PodFeed(options.store);
   const kubelets: Kubelet[] = [];
   for (const spec of specs) {
     const registries = perNode(options.registries, spec.name);
@@ -76,6 +78,7 @@ export async function startKubelets(options: KubeletsOptions): Promise<Kubelets>
         },
         nodeStatusMaxImages: options.nodeStatusMaxImages,
         nodeStatusUpdateMs: options.nodeStatusUpdateMs,
+        pods: feed,
       }),
     );
   }
@@ -97,6 +100,7 @@ export async function startKubelets(options: KubeletsOptions): Promise<Kubelets>
       return { notFound: `pod "${pod}" is not running on any node` };
     },
     stop() {
+      feed.stop();
       for (const kubelet of kubelets) kubelet.stop();
     },
   };

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { hostOf, isLoopbackHost, portOf } from './registry-config.js';
 
 /**
@@ -25,11 +27,20 @@ export class NodeNetwork {
   private readonly localPorts: Set<number>;
   private readonly aliases: Readonly<Record<string, string>>;
   private readonly external: boolean;
+  /** Kept-alive connections, as containerd reuses them: pulls of many pods stay cheap. */
+  readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 });
 
   constructor(options: NodeNetworkOptions = {}) {
     this.localPorts = new Set(options.localRegistryPorts ?? []);
     this.aliases = options.hostAliases ?? {};
     this.external = options.allowExternalRegistries ?? false;
+  }
+
+  /** Closes kept-alive connections. */
+  destroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   /** Declares (or withdraws) a registry listening on this node's loopback. */

@@ -31,6 +31,12 @@ export interface RegistryImageSourceOptions {
  * Failures read like containerd's errors (semantics §6) so events look like a real node's.
  */
 export class RegistryImageSource implements ImageSource {
+  /**
+   * The node's content store: manifests and configs by digest. As in containerd, a re-pull of
+   * content the node already has costs one HEAD (the tag may have moved), nothing more.
+   */
+  private readonly content = new Map<string, TransportResponse>();
+
   constructor(private readonly options: RegistryImageSourceOptions) {}
 
   async resolve(request: ResolveRequest): Promise<ResolvedImage> {
@@ -102,6 +108,18 @@ export class RegistryImageSource implements ImageSource {
     throw firstError ?? new PullError(`${resolveWrap}${display}: not found`, 'not-found');
   }
 
+  private async cached(digest: string, fetch: () => Promise<TransportResponse>): Promise<TransportResponse> {
+    const hit = this.content.get(digest);
+    if (hit) return hit;
+    const response = await fetch();
+    const actual = `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
+    if (digest.startsWith('sha256:') && actual === digest) {
+      if (this.content.size >= CONTENT_CACHE_ENTRIES) this.content.delete(this.content.keys().next().value!);
+      this.content.set(digest, response);
+    }
+    return response;
+  }
+
   private async fetchImage(
     session: RegistrySession,
     head: TransportResponse,
@@ -123,7 +141,9 @@ export class RegistryImageSource implements ImageSource {
       const child = pickPlatform(manifest, platform);
       if (!child) throw new PullError(`${wrap}no match for platform in manifest: not found`, 'platform');
       platformDigest = child.digest;
-      const childResponse = await session.fetch(`${session.base}/manifests/${child.digest}`, wrap);
+      const childResponse = await this.cached(child.digest, () =>
+        session.fetch(`${session.base}/manifests/${child.digest}`, wrap),
+      );
       manifest = parseJson(childResponse.body);
       manifestBytes = childResponse.body.length;
     }
@@ -131,7 +151,9 @@ export class RegistryImageSource implements ImageSource {
     if (typeof configDigest !== 'string') {
       throw new PullError(`${wrap}failed to unpack image: manifest ${platformDigest} has no config`, 'other');
     }
-    const configResponse = await session.fetch(`${session.base}/blobs/${configDigest}`, wrap);
+    const configResponse = await this.cached(configDigest, () =>
+      session.fetch(`${session.base}/blobs/${configDigest}`, wrap),
+    );
     const layers: { size?: number }[] = Array.isArray(manifest.layers) ? manifest.layers : [];
     const size =
       manifestBytes + configResponse.body.length + layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
@@ -145,6 +167,9 @@ export class RegistryImageSource implements ImageSource {
     };
   }
 }
+
+/** Content kept per node; manifests and configs are small, so a few thousand entries is plenty. */
+const CONTENT_CACHE_ENTRIES = 4096;
 
 /** An auth failure containerd reports without trying the next endpoint. */
 class AuthFailure extends Error {}
