@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { runKubefresh } from '../support/cli.js';
 
@@ -9,6 +9,11 @@ import { runKubefresh } from '../support/cli.js';
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+// A CommonJS module whose class is also its `default` export; NodeNext types see only the latter.
+const Ajv = ((AjvDraft04 as unknown as { default?: typeof AjvDraft04 }).default ??
+  AjvDraft04) as unknown as new (
+  options: Record<string, unknown>,
+) => { compile(schema: unknown): ((data: unknown) => boolean) & { errors?: unknown } };
 
 function validator() {
   // unicodeRegExp off: the schema's language pattern has a stray `]` that only non-unicode regexps accept.

@@ -75,12 +75,12 @@ describe('readInputs', () => {
   it('turns missing and unreadable paths into IO errors that quote the path', async () => {
     const [missing, loop] = await collect(['nope.yaml', 'self.yaml']);
     expect(missing).toMatchObject({ kind: 'error', file: 'nope.yaml' });
-    expect(missing!.kind === 'error' && missing.error.code).toBe('IO_NOT_FOUND');
-    expect(missing!.kind === 'error' && missing.error.message).toBe(
+    expect(missing!.kind === 'error' && missing!.error.code).toBe('IO_NOT_FOUND');
+    expect(missing!.kind === 'error' && missing!.error.message).toBe(
       'cannot read "nope.yaml": no such file or directory',
     );
-    expect(loop!.kind === 'error' && loop.error.code).toBe('IO_UNREADABLE');
-    expect(loop!.kind === 'error' && loop.error.message).toBe(
+    expect(loop!.kind === 'error' && loop!.error.code).toBe('IO_UNREADABLE');
+    expect(loop!.kind === 'error' && loop!.error.message).toBe(
       'cannot read "self.yaml": too many levels of symbolic links',
     );
   });
