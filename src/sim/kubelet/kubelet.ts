@@ -151,11 +151,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   // Only a change of names matters to pods (a re-pull of the same digest changes nothing), and
   // re-publishing every pod of the node on each pull would cost O(pods²) per node.
   let namesSignature = '';
-  let namesCheck: Promise<void> | undefined;
+  let namesCheckPending = false;
   const imagesChanged = () => {
     void refreshNodeStatus();
-    namesCheck ??= Promise.resolve().then(async () => {
-      namesCheck = undefined;
+    if (namesCheckPending) return;
+    namesCheckPending = true;
+    void Promise.resolve().then(async () => {
+      namesCheckPending = false;
       const signature = (await images.list())
         .map((i) => `${i.id}=${i.repoTags.join(',')}@${i.repoDigests.join(',')}`)
         .sort()
