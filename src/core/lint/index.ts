@@ -36,6 +36,7 @@ export type {
   RuleResult,
 } from './rule.js';
 export { CONTAINER_RULES, DEFAULT_SEVERITIES, RULE_IDS, RULES, ruleMeta } from './rule-table.js';
+export { renderRulesMarkdown } from './rules-doc.js';
 
 import type { Finding } from '../findings/index.js';
 import { type LintConfig, resolveLintConfig } from './config.js';
