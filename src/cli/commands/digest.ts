@@ -1,18 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import type { RegistryClientOptions } from '../../adapters/registry/index.js';
 import { type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
 import { type Platform, parsePlatform } from '../../core/oci/index.js';
 import { EXIT_CODES, isKubefreshError, KubefreshError } from '../../errors/index.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
+import { addRegistryFlags, type RegistryFlags, registryClientOptions } from '../registry-flags.js';
 import { renderError } from '../render/error.js';
 
-interface DigestFlags {
+interface DigestFlags extends RegistryFlags {
   readonly platform?: string;
   readonly output: string;
-  readonly insecureRegistry: string[];
-  readonly registryCa?: string;
-  readonly timeout: string;
 }
 
 /** Validated options of `kubefresh digest`. */
@@ -20,24 +18,7 @@ export interface DigestOptions {
   readonly refs: readonly ImageRef[];
   readonly platform: Platform | undefined;
   readonly output: 'text' | 'json';
-  readonly insecureRegistries: readonly string[];
-  readonly ca: string | undefined;
-  readonly timeoutMs: number;
-}
-
-/** `30s`, `500ms`, `2m`, or bare seconds → milliseconds; anything else is a usage error. */
-export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  const value = match
-    ? Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000)
-    : Number.NaN;
-  if (!match || !(value > 0)) {
-    throw new KubefreshError(
-      'USAGE_INVALID_DURATION',
-      `invalid ${flag} "${text}": expected a duration such as 30s, 500ms or 2m`,
-    );
-  }
-  return Math.round(value);
+  readonly registry: RegistryClientOptions;
 }
 
 async function complete(
@@ -56,37 +37,17 @@ async function complete(
       });
     }
   });
-  let ca: string | undefined;
-  if (flags.registryCa !== undefined) {
-    const path = flags.registryCa;
-    try {
-      ca = await readFile(path.startsWith('/') ? path : `${context.io.cwd}/${path}`, 'utf8');
-    } catch (err) {
-      throw new KubefreshError(
-        'USAGE_UNREADABLE_CA',
-        `cannot read --registry-ca "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-        { hint: 'pass a PEM file holding the CA certificate(s) that signed the registry certificate' },
-      );
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new KubefreshError('USAGE_UNREADABLE_CA', `--registry-ca "${path}" holds no PEM certificate`, {
-        hint: 'pass a PEM file (-----BEGIN CERTIFICATE-----)',
-      });
-    }
-  }
   return {
     refs,
     platform: flags.platform === undefined ? undefined : parsePlatform(flags.platform),
     output: flags.output === 'json' ? 'json' : 'text',
-    insecureRegistries: flags.insecureRegistry,
-    ca,
-    timeoutMs: parseDuration(flags.timeout, '--timeout'),
+    registry: await registryClientOptions(flags, context.io),
   };
 }
 
 /** `kubefresh digest REF…`: what each reference resolves to at the registry right now. */
 export function digestCommand(context: CommandContext): Command {
-  return new Command('digest')
+  const command = new Command('digest')
     .description('print the digest each image reference resolves to now (like crane digest)')
     .argument('<ref...>', 'image references, e.g. nginx:1.25 or registry.example.com/team/app:v1')
     .option(
@@ -94,14 +55,6 @@ export function digestCommand(context: CommandContext): Command {
       "also print the platform's image digest inside a multi-platform index",
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option(
-      '--insecure-registry <host>',
-      'reach this registry over plain HTTP or unverified HTTPS (repeatable)',
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
-    )
-    .option('--registry-ca <file>', 'trust the CA certificates in this PEM file for HTTPS registries')
-    .option('--timeout <duration>', 'time limit for each registry request', '30s')
     .addHelpText(
       'after',
       `
@@ -126,10 +79,11 @@ ${examples([
   ],
 ])}`,
     )
-    .action(async (args: string[], flags: DigestFlags, command: Command) => {
+    .action(async (args: string[], flags: DigestFlags, self: Command) => {
       const options = await complete(args, flags, context);
-      context.setExitCode(await runDigest(options, context, context.globals(command).verbose));
+      context.setExitCode(await runDigest(options, context, context.globals(self).verbose));
     });
+  return addRegistryFlags(command);
 }
 
 /** Resolves every reference concurrently, prints in argument order, and returns the exit code. */
@@ -140,19 +94,10 @@ export async function runDigest(
 ): Promise<number> {
   const { io } = context;
   // Loaded on use so that other verbs do not pay for the HTTP stack.
-  const { RegistryClient, describeImage, dockerConfigCredentials, dockerConfigDir, ANONYMOUS } = await import(
-    '../../adapters/registry/index.js'
-  );
-  const configDir = dockerConfigDir(io.env);
+  const { RegistryClient, describeImage } = await import('../../adapters/registry/index.js');
   const counts = new Map<string, number>();
   const client = new RegistryClient({
-    credentials:
-      configDir === undefined
-        ? ANONYMOUS
-        : dockerConfigCredentials({ configDir, ...(io.env.PATH === undefined ? {} : { path: io.env.PATH }) }),
-    insecureRegistries: options.insecureRegistries,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-    timeoutMs: options.timeoutMs,
+    ...options.registry,
     onRequest: ({ method, status }) => {
       // Count answered exchanges; a TLS probe a plain-HTTP registry refuses is not a request it saw.
       if (status !== undefined) counts.set(method, (counts.get(method) ?? 0) + 1);
