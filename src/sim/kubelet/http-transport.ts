@@ -125,11 +125,14 @@ function toDialError(error: unknown, host: string, port: number, address: string
       'tls',
     );
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    const valid =
-      /but is valid for (.*)|Cert does not contain a DNS name|IP: (.*) is not in the cert's list: (.*)/.exec(
-        message,
-      );
-    const names = (valid?.[3] ?? valid?.[1] ?? '').replace(/^"|"$/g, '').trim();
+    // Node: "Host: other.sim. is not in the cert's altnames: DNS:registry.sim, IP Address:10.0.0.1"
+    const at = message.lastIndexOf('altnames: ');
+    const altnames = at === -1 ? '' : message.slice(at + 'altnames: '.length);
+    const names = altnames
+      .split(',')
+      .map((name) => name.trim().replace(/^(DNS|IP Address):/, ''))
+      .filter((name) => name !== '')
+      .join(', ');
     return new DialError(
       `tls: failed to verify certificate: x509: certificate is valid for ${names || 'other names'}, not ${host}`,
       'tls',
