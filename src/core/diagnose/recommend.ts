@@ -1,0 +1,203 @@
+import type { Remedy } from '../findings/index.js';
+import { isLoopbackRegistry } from '../image-ref/index.js';
+import type { MissingConfig } from './classify.js';
+import { CODE_INFO, type DoctorCode } from './codes.js';
+
+/** The facts a remedy's commands are filled in from. */
+export interface RemedyContext {
+  /** `Deployment`, `StatefulSet`, `DaemonSet` or `Pod`. */
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly container?: string;
+  /** The image as the spec writes it. */
+  readonly specImage?: string;
+  /** The spec image pinned to the registry's current digest (`repo:tag@sha256:…`). */
+  readonly pinnedImage?: string;
+  /** Registry host of the spec image (`127.0.0.1:5000`, `docker.io`). */
+  readonly registryHost?: string;
+  /** Fully qualified repository (`127.0.0.1:5000/team/app`). */
+  readonly repository?: string;
+  /** Nodes the finding is about (per-node commands). */
+  readonly nodes?: readonly string[];
+  /** For a loopback registry: a host:port every node can reach, when one is known. */
+  readonly reachableRegistry?: string;
+  readonly missing?: MissingConfig;
+  /** One affected pod (for `kubectl logs`/`describe`). */
+  readonly pod?: string;
+  /** The workload has an earlier revision to roll back to. */
+  readonly canRollBack?: boolean;
+  /** The container's current memory limit (`128Mi`), if any. */
+  readonly memoryLimit?: string;
+  /** The stored pull policy. */
+  readonly pullPolicy?: string;
+}
+
+/** Quotes for a POSIX shell only when needed. */
+export function shellQuote(text: string): string {
+  return /^[A-Za-z0-9_./:@=+,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+function ns(context: RemedyContext): string {
+  return context.namespace === undefined ? '' : ` -n ${shellQuote(context.namespace)}`;
+}
+
+function target(context: RemedyContext): string {
+  return `${context.kind.toLowerCase()}/${context.name}`;
+}
+
+function setImage(context: RemedyContext, image: string): string {
+  if (context.kind === 'Pod')
+    return `kubectl set image${ns(context)} pod/${context.name} ${context.container ?? '*'}=${shellQuote(image)}`;
+  return `kubectl set image${ns(context)} ${target(context)} ${context.container ?? '*'}=${shellQuote(image)}`;
+}
+
+function pin(context: RemedyContext): string[] {
+  return context.pinnedImage === undefined ? [] : [setImage(context, context.pinnedImage)];
+}
+
+function deploy(context: RemedyContext): string[] {
+  if (context.kind === 'Pod' || context.repository === undefined) return [];
+  return [`kubefresh deploy${ns(context)} ${target(context)} --image ${shellQuote(context.repository)}`];
+}
+
+function undo(context: RemedyContext): string[] {
+  return context.canRollBack && context.kind !== 'Pod'
+    ? [`kubectl rollout undo${ns(context)} ${target(context)}`]
+    : [];
+}
+
+/** The K3s `registries.yaml` mirror that makes a node-local `localhost:5000` name reach one registry. */
+export function localhostMirrorSnippet(registry: string, reachable: string | undefined): string {
+  const endpoint = reachable ?? `<host-every-node-reaches>:${registry.split(':').at(-1) ?? '5000'}`;
+  return [
+    '# on every node, then: sudo systemctl restart k3s (servers) or k3s-agent (agents)',
+    "sudo tee -a /etc/rancher/k3s/registries.yaml <<'EOF'",
+    'mirrors:',
+    `  "${registry}":`,
+    '    endpoint:',
+    `      - "http://${endpoint}"`,
+    'EOF',
+  ].join('\n');
+}
+
+function httpMirrorSnippet(registry: string): string {
+  return [
+    '# on every node, then: sudo systemctl restart k3s (servers) or k3s-agent (agents)',
+    "sudo tee -a /etc/rancher/k3s/registries.yaml <<'EOF'",
+    'mirrors:',
+    `  "${registry}":`,
+    '    endpoint:',
+    `      - "http://${registry}"`,
+    'EOF',
+  ].join('\n');
+}
+
+function caSnippet(registry: string): string {
+  return [
+    '# on every node, then restart k3s / k3s-agent',
+    "sudo tee -a /etc/rancher/k3s/registries.yaml <<'EOF'",
+    'configs:',
+    `  "${registry}":`,
+    '    tls:',
+    '      ca_file: /etc/rancher/k3s/registry-ca.crt',
+    'EOF',
+  ].join('\n');
+}
+
+function pullSecret(context: RemedyContext): string[] {
+  const server = context.registryHost ?? '<registry>';
+  return [
+    `kubectl create secret docker-registry regcred${ns(context)} --docker-server=${shellQuote(server)} --docker-username=<user> --docker-password=<password>`,
+    `kubectl patch serviceaccount default${ns(context)} -p '{"imagePullSecrets":[{"name":"regcred"}]}'`,
+  ];
+}
+
+function configCommands(context: RemedyContext): string[] {
+  const missing = context.missing;
+  if (missing === undefined)
+    return context.pod === undefined ? [] : [`kubectl describe pod${ns(context)} ${context.pod}`];
+  const where = ` -n ${shellQuote(missing.namespace ?? context.namespace ?? 'default')}`;
+  const key = missing.key ?? 'KEY';
+  if (missing.key !== undefined && missing.kind === 'ConfigMap') {
+    return [
+      `kubectl patch configmap ${missing.name}${where} --type merge -p '{"data":{"${key}":"<value>"}}'`,
+    ];
+  }
+  if (missing.key !== undefined) {
+    return [
+      `kubectl patch secret ${missing.name}${where} --type merge -p '{"stringData":{"${key}":"<value>"}}'`,
+    ];
+  }
+  return missing.kind === 'ConfigMap'
+    ? [`kubectl create configmap ${missing.name}${where} --from-literal=${key}=<value>`]
+    : [`kubectl create secret generic ${missing.name}${where} --from-literal=${key}=<value>`];
+}
+
+function rmiPerNode(context: RemedyContext): string[] {
+  if (context.specImage === undefined) return [];
+  return (context.nodes ?? []).map(
+    (node) => `k3s crictl rmi ${shellQuote(context.specImage!)}  # on node ${node}`,
+  );
+}
+
+function doubled(limit: string | undefined): string {
+  const match = limit === undefined ? null : /^(\d+)(Ki|Mi|Gi)?$/.exec(limit);
+  return match ? `${Number(match[1]) * 2}${match[2] ?? ''}` : '<more>';
+}
+
+/** The recommend table: code → remedy text and filled-in commands. */
+const RECOMMEND: Readonly<Record<DoctorCode, (context: RemedyContext) => readonly string[]>> = {
+  OK_PINNED: () => [],
+  OK_CURRENT: pin,
+  STALE_TAG_MOVED: pin,
+  MIXED_DIGESTS: pin,
+  // Pinning makes nodes pull by digest; only with Never (nothing is pulled) must the cache go.
+  STALE_NODE_CACHE: (c) => [...pin(c), ...(c.pullPolicy === 'Never' ? rmiPerNode(c) : [])],
+  NOT_IN_REGISTRY: deploy,
+  LOCAL_IMPORT: (c) => (c.pinnedImage === undefined ? deploy(c) : pin(c)),
+  UNVERIFIABLE: (c) => (c.specImage === undefined ? [] : [`kubefresh digest ${shellQuote(c.specImage)}`]),
+  POLICY_RISK: pin,
+  PULL_NOT_FOUND: (c) => [...undo(c), ...deploy(c)],
+  PULL_AUTH: pullSecret,
+  PULL_UNREACHABLE: (c) =>
+    c.registryHost !== undefined && isLoopbackRegistry(c.registryHost)
+      ? [localhostMirrorSnippet(c.registryHost, c.reachableRegistry)]
+      : c.registryHost === undefined
+        ? []
+        : [`kubefresh digest ${shellQuote(c.specImage ?? c.registryHost)}`],
+  PULL_TLS: (c) => (c.registryHost === undefined ? [] : [caSnippet(c.registryHost)]),
+  PULL_HTTP_TO_HTTPS: (c) => (c.registryHost === undefined ? [] : [httpMirrorSnippet(c.registryHost)]),
+  PULL_RATE_LIMITED: pullSecret,
+  PULL_NEVER_NOT_PRESENT: (c) => [
+    ...deploy(c),
+    ...(c.kind === 'Pod'
+      ? []
+      : [
+          `kubectl patch${ns(c)} ${target(c)} -p '{"spec":{"template":{"spec":{"containers":[{"name":"${c.container}","imagePullPolicy":"IfNotPresent"}]}}}}'`,
+        ]),
+  ],
+  INVALID_IMAGE_NAME: (c) => (c.specImage === undefined ? [] : [`kubefresh ref ${shellQuote(c.specImage)}`]),
+  CONFIG_MISSING: configCommands,
+  CRASH_LOOP: (c) => [
+    ...(c.pod === undefined ? [] : [`kubectl logs${ns(c)} ${c.pod} -c ${c.container} --previous`]),
+    ...undo(c),
+  ],
+  OOM_KILLED: (c) =>
+    c.kind === 'Pod'
+      ? []
+      : [
+          `kubectl set resources${ns(c)} ${target(c)} -c ${c.container} --limits=memory=${doubled(c.memoryLimit)}`,
+        ],
+  UNSCHEDULABLE: (c) => [
+    ...(c.pod === undefined ? [] : [`kubectl describe pod${ns(c)} ${c.pod}`]),
+    'kubectl get nodes -o wide',
+  ],
+  ROLLOUT_STUCK: (c) => [...undo(c), `kubectl rollout status${ns(c)} ${target(c)}`],
+  ROLLOUT_IN_PROGRESS: (c) => (c.kind === 'Pod' ? [] : [`kubectl rollout status${ns(c)} ${target(c)}`]),
+};
+
+/** The remedy for `code`: the code table's sentence and the commands filled in from `context`. */
+export function recommend(code: DoctorCode, context: RemedyContext): Remedy {
+  return { text: CODE_INFO[code].remedy, commands: [...RECOMMEND[code](context)] };
+}
