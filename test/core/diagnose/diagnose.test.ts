@@ -520,7 +520,7 @@ describe('diagnose: risks and combinations', () => {
   });
 
   it('a multi-platform index: an arm64 node running the arm64 child is current', () => {
-    const fact = OK_FACT(D('i'), {
+    const fact = OK_FACT(D('d'), {
       mediaType: 'application/vnd.oci.image.index.v1+json',
       children: [
         { platform: { os: 'linux', architecture: 'amd64' }, digest: D('1'), configDigest: D('e') },
@@ -529,13 +529,13 @@ describe('diagnose: risks and combinations', () => {
     });
     const nodes = [node('node-1', 'amd64'), node('node-2', 'arm64')];
     const input = web(
-      two(`${REPO}@${D('i')}`, `${REPO}@${D('2')}`),
+      two(`${REPO}@${D('d')}`, `${REPO}@${D('2')}`),
       { [IMAGE]: fact },
       { nodes, policy: 'Always' },
     );
     const finding = only(diagnose(input), 'OK_CURRENT');
     expect(finding.message).toBe(
-      `all 2 pods run sha256:iiiiiiiiiiii, the current digest of ${IMAGE} (matched the node platform's image in the index)`,
+      `all 2 pods run sha256:dddddddddddd, the current digest of ${IMAGE} (matched the node platform's image in the index)`,
     );
     expect((finding.evidence.pods as { match: string }[]).map((p) => p.match)).toEqual([
       'top',
@@ -544,7 +544,7 @@ describe('diagnose: risks and combinations', () => {
   });
 
   it('the amd64 child on an arm64 node is not a match', () => {
-    const fact = OK_FACT(D('i'), {
+    const fact = OK_FACT(D('d'), {
       mediaType: 'application/vnd.oci.image.index.v1+json',
       children: [
         { platform: { os: 'linux', architecture: 'amd64' }, digest: D('1') },

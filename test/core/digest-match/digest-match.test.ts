@@ -31,7 +31,7 @@ describe('parseImageId', () => {
 
 describe('matchRunningDigest (semantics §3)', () => {
   const index: RegistryImage = {
-    digest: D('i'),
+    digest: D('d'),
     mediaType: 'application/vnd.oci.image.index.v1+json',
     children: [
       { platform: { os: 'linux', architecture: 'amd64' }, digest: D('1'), configDigest: D('7') },
@@ -48,7 +48,7 @@ describe('matchRunningDigest (semantics §3)', () => {
   it.each([
     [
       'index digest, other repo spelling',
-      `mirror.local/x/app@${D('i')}`,
+      `mirror.local/x/app@${D('d')}`,
       amd64,
       { matched: true, kind: 'top' },
     ],
@@ -69,11 +69,11 @@ describe('matchRunningDigest (semantics §3)', () => {
 
   it('a single-platform image matches its own digest or its config digest', () => {
     const image: RegistryImage = {
-      digest: D('m'),
+      digest: D('5'),
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       configDigest: D('c'),
     };
-    expect(matchRunningDigest(`docker-pullable://app@${D('m')}`, image)).toMatchObject({
+    expect(matchRunningDigest(`docker-pullable://app@${D('5')}`, image)).toMatchObject({
       matched: true,
       kind: 'top',
     });
