@@ -276,11 +276,16 @@ function summary(result: PinResult, flags: PinFlags): string {
   const files = result.files.filter((f) => f.changes.length > 0).length;
   const already = result.images.filter((i) => i.state !== 'unpinned').length;
   const verb = flags.write ? 'pinned' : 'would pin';
+  const { resolved, verified } = result.lookups;
   const lookups =
     flags.fromLock === undefined
-      ? `; ${result.lookups.resolved} tags resolved, ${result.lookups.verified} digests checked`
+      ? `; ${plural(resolved, 'tag')} resolved, ${plural(verified, 'digest')} checked`
       : ' from the lock file';
-  return `${verb} ${changes} image${changes === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${already} already pinned${lookups})\n`;
+  return `${verb} ${plural(changes, 'image')} in ${plural(files, 'file')} (${already} already pinned${lookups})\n`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function jsonReport(result: PinResult, written: boolean): string {
