@@ -39,7 +39,12 @@ export function safeEncode(text: string): string {
  * rollback to an old template lands on that template's old ReplicaSet.
  */
 export function templatesEqualIgnoringHash(a: PodTemplate | undefined, b: PodTemplate | undefined): boolean {
-  return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+  return templateIdentity(a) === templateIdentity(b);
+}
+
+/** The text two templates share exactly when they are equal apart from `pod-template-hash`. */
+export function templateIdentity(template: PodTemplate | undefined): string {
+  return canonicalJson(withoutHash(template));
 }
 
 function withoutHash(template: PodTemplate | undefined): unknown {

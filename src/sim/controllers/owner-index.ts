@@ -14,6 +14,12 @@ export class OwnerIndex {
 
   /** Records `object` under its current owners (replacing what was recorded for its key). */
   set(object: KubeObject, key: string = objectKey(object)): void {
+    const refs = object.metadata.ownerReferences;
+    const previous1 = this.ownersOf.get(key);
+    // Fast path for the common case (one owner, unchanged): pod status updates arrive by the thousand.
+    if (refs?.length === 1 && previous1?.length === 1 && previous1[0] === refs[0]!.uid) {
+      if (!this.controllersOnly || refs[0]!.controller === true) return;
+    }
     const owners = (object.metadata.ownerReferences ?? [])
       .filter((ref) => !this.controllersOnly || ref.controller === true)
       .map((ref) => ref.uid);

@@ -8,6 +8,7 @@ import {
   canonicalJson,
   computePodTemplateHash,
   POD_TEMPLATE_HASH_LABEL,
+  templateIdentity,
   templatesEqualIgnoringHash,
 } from '../hash.js';
 import { inform } from '../informer.js';
@@ -86,6 +87,7 @@ export class DeploymentController {
   private readonly replicaSetsByOwner = new OwnerIndex(true);
   private readonly podsByOwner = new OwnerIndex(true);
   private readonly watches: Watch[] = [];
+  private readonly identities = new Map<string, string>();
 
   constructor(options: DeploymentControllerOptions) {
     this.store = options.store;
@@ -99,8 +101,12 @@ export class DeploymentController {
       inform(this.store, DEPLOYMENTS, (event) => this.queue.add(objectKey(event.object))),
       inform(this.store, REPLICA_SETS, (event) => {
         const key = objectKey(event.object);
-        if (event.type === 'DELETED') this.replicaSetsByOwner.remove(key);
-        else this.replicaSetsByOwner.set(event.object, key);
+        if (event.type === 'DELETED') {
+          this.replicaSetsByOwner.remove(key);
+          this.identities.delete(event.object.metadata.uid ?? '');
+        } else {
+          this.replicaSetsByOwner.set(event.object, key);
+        }
         const owner = controllerOf(event.object);
         if (owner?.kind === 'Deployment') this.queue.add(keyFor(event.object.metadata.namespace, owner.name));
       }),
@@ -171,6 +177,17 @@ export class DeploymentController {
     return out;
   }
 
+  /** A ReplicaSet's template identity; templates never change after creation, so it is cached by uid. */
+  private identityOf(rs: ReplicaSet): string {
+    const uid = rs.metadata.uid ?? '';
+    let identity = this.identities.get(uid);
+    if (identity === undefined) {
+      identity = templateIdentity(rs.spec.template);
+      this.identities.set(uid, identity);
+    }
+    return identity;
+  }
+
   private podsOf(rs: ReplicaSet): Pod[] {
     const out: Pod[] = [];
     for (const key of this.podsByOwner.keys(rs.metadata.uid)) {
@@ -189,7 +206,8 @@ export class DeploymentController {
   ): { newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] } {
     // Earlier steps of this sync may have written some of them: work on the stored versions.
     const sorted = this.refresh(rsList).sort(byCreation);
-    const existing = sorted.find((rs) => templatesEqualIgnoringHash(rs.spec.template, d.spec.template));
+    const identity = templateIdentity(d.spec.template);
+    const existing = sorted.find((rs) => this.identityOf(rs) === identity);
     const oldRSs = sorted.filter((rs) => rs !== existing);
     const newRS = this.newReplicaSet(d, existing, oldRSs, create);
     return { newRS, oldRSs };
