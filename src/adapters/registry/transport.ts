@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import type { Agent, Dispatcher, Response } from 'undici';
+import type { Dispatcher, Response } from 'undici';
 import type { ErrorTarget } from './errors.js';
 import {
   classifyNetworkError,
@@ -107,7 +107,7 @@ export class Transport {
   private readonly semaphores = new Map<string, Semaphore>();
   private readonly schemes = new Map<string, Promise<'https' | 'http'>>();
   private undici:
-    | Promise<{ fetch: typeof import('undici').fetch; verified: Agent; unverified: Agent }>
+    | Promise<{ fetch: typeof import('undici').fetch; verified: Dispatcher; unverified: Dispatcher }>
     | undefined;
 
   constructor(options: TransportOptions = {}) {
@@ -135,10 +135,19 @@ export class Transport {
         timeout: this.timeoutMs,
       };
       const base = { keepAliveTimeout: 10_000, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+      // undici closes the connection after every HEAD (undici#258, for servers that send a body
+      // anyway); registries do not, and a new connection per tag is most of the cost of a bulk
+      // resolve, so HEADs keep the connection like any other request.
+      const keepAliveHead =
+        (dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] =>
+        (opts, handler) =>
+          dispatch(opts.method === 'HEAD' ? { ...opts, reset: false } : opts, handler);
       return {
         fetch,
-        verified: new Agent({ ...base, connect }),
-        unverified: new Agent({ ...base, connect: { ...connect, rejectUnauthorized: false } }),
+        verified: new Agent({ ...base, connect }).compose(keepAliveHead),
+        unverified: new Agent({ ...base, connect: { ...connect, rejectUnauthorized: false } }).compose(
+          keepAliveHead,
+        ),
       };
     });
     return this.undici;
