@@ -81,14 +81,18 @@ function describe(value: unknown): string {
   return shown.length > 80 ? `${shown.slice(0, 77)}…` : shown;
 }
 
-/** `line L, column C: <reason>` for a JSON.parse failure, from the position V8 reports. */
+/** A JSON.parse failure in a line: V8's reason, with its position as line and column when it gives one. */
 function jsonProblem(text: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const position = /position (\d+)/.exec(message);
+  // V8 echoes the input (`Unexpected token 'x', "…" is not valid JSON`): drop the echo, it may be long.
+  const message = (err instanceof Error ? err.message : String(err)).replace(
+    /, ".*" is not valid JSON$/s,
+    '',
+  );
+  const position = /at position (\d+)/.exec(message);
   if (!position) return message;
   const offset = Number(position[1]);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}`;
+  return `line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/s, '')}`;
 }
