@@ -110,6 +110,23 @@ describe('kubefresh pin flags', () => {
   });
 });
 
+describe('kubefresh pin to stdout', () => {
+  it('prints several inputs as one YAML stream and leaves the files alone', async () => {
+    const a = write('a.yaml', pod('a', `${host}/app:v1`));
+    const b = write('b.yaml', `---\n${pod('b', `${host}/app:v2`)}`);
+    write('c.json', '{"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c"}}');
+    const result = await runKubefresh(['pin', 'a.yaml', 'b.yaml', 'c.json'], { cwd: dir });
+    expect(result).toEqual({
+      code: 0,
+      stdout:
+        `${pod('a', `${host}/app:v1@${pin.digests['app:v1']}`)}---\n${pod('b', `${host}/app:v2@${pin.digests['app:v2']}`)}` +
+        '---\n{"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c"}}',
+      stderr: '',
+    });
+    expect([read('a.yaml'), read('b.yaml')]).toEqual([a, b]);
+  });
+});
+
 describe('kubefresh pin -w', () => {
   it('writes nothing at all when one image of one file fails', async () => {
     const a = write('a.yaml', pod('a', `${host}/app:v1`));
