@@ -64,7 +64,10 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
       if (name !== '' && header[i] === '=' && header[i + 1] !== '=') {
         i++;
         skipSpace();
-        params[name.toLowerCase()] = header[i] === '"' ? readQuoted() : readToken();
+        const quoted = header[i] === '"';
+        const value = quoted ? readQuoted() : readToken();
+        // `Negotiate YII=`: a token68 ending in one '=' right after the scheme, not an empty parameter.
+        if (!(first && !crossedComma && !quoted && value === '')) params[name.toLowerCase()] = value;
       } else if (first && !crossedComma && name !== '') {
         // token68 right after the scheme (`Negotiate YII=`): not a parameter, not a new scheme.
         while (i < n && header[i] === '=') i++;
