@@ -60,6 +60,11 @@ export class Backoff {
     this.entries.delete(key);
   }
 
+  /** Forgets entries untouched for twice the cap (client-go's `GC`). */
+  gc(now: number): void {
+    for (const [key, entry] of this.entries) if (this.expired(entry, now)) this.entries.delete(key);
+  }
+
   private expired(entry: Entry, now: number): boolean {
     return now - entry.lastUpdate > 2 * this.max;
   }

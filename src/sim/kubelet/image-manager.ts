@@ -39,6 +39,8 @@ export interface ImageManagerDeps {
  */
 export class ImageManager {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last pull error per back-off key: since 1.31 the back-off message quotes it. */
+  private readonly lastPullError = new Map<string, string>();
 
   constructor(private readonly deps: ImageManagerDeps) {}
 
@@ -80,7 +82,12 @@ export class ImageManager {
     if (backoff.inBackOffSinceUpdate(key, clock.now())) {
       const message = `Back-off pulling image "${image}"`;
       event('Normal', 'BackOff', message);
-      return { ok: false, reason: 'ImagePullBackOff', message };
+      const previous = this.lastPullError.get(key);
+      return {
+        ok: false,
+        reason: 'ImagePullBackOff',
+        message: previous === undefined ? message : `${message}: ${previous}`,
+      };
     }
     const lookup = pullCredentials(this.deps.store, pod, ref);
     if (lookup.missing.length > 0) {
@@ -118,9 +125,11 @@ export class ImageManager {
     if (result.error !== undefined) {
       backoff.next(key, clock.now());
       const message = result.error.message;
+      this.lastPullError.set(key, `ErrImagePull: ${message}`);
       event('Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
       return { ok: false, reason: 'ErrImagePull', message, pullError: result.error };
     }
+    this.lastPullError.delete(key);
     this.deps.onImagesChanged();
     event(
       'Normal',
@@ -128,6 +137,12 @@ export class ImageManager {
       `Successfully pulled image "${image}" in ${goDuration(result.pullMs)} (${goDuration(clock.now() - queued)} including waiting). Image size: ${result.stored!.size} bytes.`,
     );
     return { ok: true, image: result.stored! };
+  }
+
+  /** Drops what is kept per pod once it is gone. */
+  forgetPod(uid: string): void {
+    for (const key of this.lastPullError.keys())
+      if (key.startsWith(`${uid}_`)) this.lastPullError.delete(key);
   }
 
   /** When the pull back-off for this pod and image ends. */

@@ -168,6 +168,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     });
   };
 
+  const pullBackoff = new Backoff();
   const imageManager = new ImageManager({
     store,
     clock,
@@ -175,7 +176,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     images,
     source,
     platform,
-    backoff: new Backoff(),
+    backoff: pullBackoff,
     onImagesChanged: imagesChanged,
   });
   const crashBackoff = new Backoff();
@@ -196,6 +197,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     const worker = workers.get(uid);
     if (!worker) return;
     workers.delete(uid);
+    imageManager.forgetPod(uid);
     const key = `${worker.namespace}/${worker.name}`;
     if (byName.get(key) === worker) byName.delete(key);
   };
@@ -241,6 +243,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const tick = () => {
     if (stopped) return;
     void refreshNodeStatus();
+    pullBackoff.gc(clock.now());
+    crashBackoff.gc(clock.now());
     cancelTick = clock.setTimeout(tick, updateMs);
   };
   cancelTick = clock.setTimeout(tick, updateMs);

@@ -22,7 +22,7 @@ export type ContainerState =
 export interface ContainerRecord {
   readonly name: string;
   readonly init: boolean;
-  readonly spec: Json;
+  spec: Json;
   restartCount: number;
   /** How many instances were created (the first creation is not a restart). */
   instances: number;

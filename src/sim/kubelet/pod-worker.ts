@@ -61,6 +61,8 @@ export class PodWorker {
   private dirty = false;
   private lastPublished = '';
   private terminating = false;
+  /** Per container: aborts the current attempt (its sleeps, pull or run) when the spec changes. */
+  private readonly attempts = new Map<string, AbortController>();
 
   constructor(
     private readonly ctx: PodWorkerContext,
@@ -112,7 +114,28 @@ export class PodWorker {
   /** A newer version of the pod arrived from the store. */
   update(pod: KubeObject): void {
     this.pod = pod;
-    if (pod.metadata.deletionTimestamp && !this.terminating) void this.terminate();
+    if (pod.metadata.deletionTimestamp) {
+      if (!this.terminating) void this.terminate();
+      return;
+    }
+    // Only `image` may change on a live pod; the kubelet restarts a container whose spec changed.
+    const spec = pod.spec as Json;
+    for (const record of [...this.init, ...this.main]) {
+      const list: Json[] = (record.init ? spec.initContainers : spec.containers) ?? [];
+      const next = list.find((c) => c.name === record.name);
+      if (!next || next.image === record.spec.image) continue;
+      record.spec = next;
+      if ('running' in record.state) {
+        this.ctx.recorder.record({
+          involved: pod,
+          type: 'Normal',
+          reason: 'Killing',
+          message: `Container ${record.name} definition changed, will be restarted`,
+          fieldPath: `spec.${record.init ? 'initContainers' : 'containers'}{${record.name}}`,
+        });
+      }
+      this.attempts.get(record.name)?.abort(new Error('container definition changed'));
+    }
   }
 
   /** Stops without touching the store (the kubelet itself stops, or the pod vanished). */
@@ -195,8 +218,34 @@ export class PodWorker {
    * could not be created (the state says why and the caller retries after the right wait).
    */
   private async runInstance(record: ContainerRecord): Promise<number | undefined> {
+    const attempt = new AbortController();
+    this.attempts.set(record.name, attempt);
+    try {
+      return await this.attempt(record, AbortSignal.any([this.abort.signal, attempt.signal]));
+    } catch (error) {
+      if (this.abort.signal.aborted || !attempt.signal.aborted) throw error;
+      // The spec changed: the running instance was stopped; start the new one without back-off.
+      if ('running' in record.state) {
+        record.state = {
+          terminated: {
+            exitCode: 0,
+            reason: 'Completed',
+            startedAt: record.state.running.startedAt,
+            finishedAt: apiTime(this.ctx.clock.now()),
+            containerID: `containerd://${record.containerId}`,
+          },
+        };
+        record.ready = false;
+        record.started = false;
+      }
+      return undefined;
+    } finally {
+      if (this.attempts.get(record.name) === attempt) this.attempts.delete(record.name);
+    }
+  }
+
+  private async attempt(record: ContainerRecord, signal: AbortSignal): Promise<number | undefined> {
     const { clock, recorder } = this.ctx;
-    const signal = this.abort.signal;
     const fieldPath = `spec.${record.init ? 'initContainers' : 'containers'}{${record.name}}`;
     const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
       recorder.record({ involved: this.pod, type, reason, message, fieldPath });
@@ -361,7 +410,8 @@ export class PodWorker {
 
   private async crashBackoff(record: ContainerRecord): Promise<void> {
     const { clock, crashBackoff, recorder } = this.ctx;
-    const key = `${this.name}_${this.namespace}_${this.uid}_${record.name}`;
+    // The kubelet's key ends with the container's spec hash: a changed spec starts without back-off.
+    const key = `${this.name}_${this.namespace}_${this.uid}_${record.name}_${record.spec.image}`;
     const finished = record.finishedAt ?? clock.now();
     if (crashBackoff.inBackOffSince(key, finished, clock.now())) {
       const delay = crashBackoff.get(key);
@@ -381,7 +431,19 @@ export class PodWorker {
         fieldPath: `spec.${record.init ? 'initContainers' : 'containers'}{${record.name}}`,
       });
       this.schedulePublish();
-      await clock.sleep(Math.max(0, finished + delay - clock.now()), this.abort.signal);
+      const wait = new AbortController();
+      this.attempts.set(record.name, wait);
+      try {
+        await clock.sleep(
+          Math.max(0, finished + delay - clock.now()),
+          AbortSignal.any([this.abort.signal, wait.signal]),
+        );
+      } catch (error) {
+        if (this.abort.signal.aborted || !wait.signal.aborted) throw error;
+        return;
+      } finally {
+        if (this.attempts.get(record.name) === wait) this.attempts.delete(record.name);
+      }
     }
     crashBackoff.next(key, clock.now());
   }

@@ -240,3 +240,40 @@ describe('container state machine', () => {
     );
   });
 });
+
+describe('pod spec changes', () => {
+  it('a new image on a live pod restarts the container on it at once, even out of a crash loop', async () => {
+    cluster = await startTestCluster({ speed: 100 });
+    const reg = `localhost:${cluster.registry.port}`;
+    cluster.push('app', 'bad', appImage({ [L.exit]: '1' }));
+    const good = cluster.push('app', 'good', appImage());
+    cluster.pod('fixme', 'k3s-server', { image: `${reg}/app:bad` });
+    await cluster.until(
+      () => cluster.container('fixme')?.state?.waiting?.reason === 'CrashLoopBackOff',
+      'crash loop',
+    );
+    const pod = structuredClone(cluster.get('fixme')!);
+    (pod.spec as { containers: { image: string }[] }).containers[0]!.image = `${reg}/app:good`;
+    delete pod.metadata.resourceVersion;
+    cluster.store.update('pods', pod);
+    // The crash-loop back-off (10 s = 100 ms here, and growing) does not delay the new spec.
+    const status = await cluster.until(
+      () => cluster.container('fixme')?.state?.running && cluster.container('fixme'),
+      'running',
+      3000,
+    );
+    expect(status.imageID).toBe(`${reg}/app@${good.digest}`);
+    expect(status.image).toBe(`${reg}/app:good`);
+
+    cluster.push('app', 'v3', appImage({ v: '3' }));
+    const next = structuredClone(cluster.get('fixme')!);
+    (next.spec as { containers: { image: string }[] }).containers[0]!.image = `${reg}/app:v3`;
+    delete next.metadata.resourceVersion;
+    cluster.store.update('pods', next);
+    await cluster.until(() => cluster.container('fixme')?.image === `${reg}/app:v3`, 'restarted on v3');
+    expect(cluster.events('fixme').map((e) => e.message)).toContain(
+      'Container app definition changed, will be restarted',
+    );
+    expect(cluster.container('fixme')!.lastState.terminated.reason).toBe('Completed');
+  });
+});

@@ -28,7 +28,9 @@ describe('pull failures', () => {
       waitingWith(cluster, 'missing', 'ImagePullBackOff'),
       'ImagePullBackOff',
     );
-    expect(backoff.state.waiting.message).toBe(`Back-off pulling image "${ref}"`);
+    expect(backoff.state.waiting.message).toBe(
+      `Back-off pulling image "${ref}": ErrImagePull: failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+    );
     const events = cluster.events('missing');
     const messages = events.map((e) => `${e.type} ${e.reason} ${e.message}`);
     expect(messages).toEqual(
