@@ -4,3 +4,14 @@
  * implements the same ports over HTTP servers, so the code under test is the code users run.
  */
 export type { Clock } from './clock.js';
+export type {
+  KubeClient,
+  KubeList,
+  KubeObject,
+  KubeResource,
+  ListOptions,
+  LogOptions,
+  PatchType,
+  WatchEvent,
+  WatchOptions,
+} from './kube.js';

@@ -1,0 +1,129 @@
+import { KubefreshError, redact } from '../../errors/index.js';
+
+/** What the adapter knows about a failed request: never headers, tokens or whole bodies. */
+export interface RequestTarget {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** The API server URL. */
+  readonly server: string;
+  readonly context: string;
+}
+
+interface StatusBody {
+  readonly kind?: string;
+  readonly message?: string;
+  readonly reason?: string;
+  readonly code?: number;
+}
+
+const HINT_REACH = 'is the cluster reachable? check --context, --kubeconfig and KUBECONFIG';
+
+function statusMessage(body: unknown): StatusBody {
+  if (typeof body === 'object' && body !== null && (body as StatusBody).kind === 'Status')
+    return body as StatusBody;
+  return {};
+}
+
+/**
+ * Turns an HTTP error answer into a `KUBE_*` error whose message is the server's Status message
+ * (kubectl shows the same text), never the headers or the raw body.
+ */
+export function statusError(status: number, body: unknown, target: RequestTarget): KubefreshError {
+  const parsed = statusMessage(body);
+  const message = redact(
+    parsed.message ?? `the server answered HTTP ${status} to ${target.method} ${target.path}`,
+  );
+  const details = {
+    status,
+    reason: parsed.reason ?? null,
+    method: target.method,
+    path: target.path,
+    server: target.server,
+  };
+  switch (status) {
+    case 401:
+      return new KubefreshError('KUBE_UNAUTHORIZED', `You must be logged in to the server (${message})`, {
+        hint: `the credentials of context "${target.context}" were rejected; refresh them (kubeconfig user, token or exec plugin)`,
+        details,
+      });
+    case 403:
+      return new KubefreshError('KUBE_FORBIDDEN', message, {
+        hint: `the user of context "${target.context}" lacks RBAC permission for this; check with: kubectl auth can-i`,
+        details,
+      });
+    case 404:
+      return new KubefreshError('KUBE_NOT_FOUND', message, {
+        hint: 'check the name, the namespace (-n) and --context',
+        details,
+      });
+    case 409:
+      return new KubefreshError('KUBE_CONFLICT', message, {
+        hint: 'the object changed while kubefresh was writing it; run the command again',
+        details,
+      });
+    case 410:
+      return new KubefreshError('KUBE_GONE', message, {
+        hint: 'the watch position expired; list again',
+        details,
+      });
+    case 504:
+      return new KubefreshError('KUBE_TIMEOUT', message, {
+        hint: 'the API server timed out; retry, or raise --request-timeout',
+        details,
+      });
+    default:
+      if (status >= 500) {
+        return new KubefreshError('KUBE_SERVER_ERROR', `the API server failed (HTTP ${status}): ${message}`, {
+          hint: 'the API server is unhealthy; retry, or check the control plane',
+          details,
+        });
+      }
+      return new KubefreshError(
+        'KUBE_REQUEST_REJECTED',
+        `the API server rejected ${target.method} ${target.path} (HTTP ${status}): ${message}`,
+        {
+          hint: 'run with -v for details',
+          details,
+        },
+      );
+  }
+}
+
+/** Turns a socket-level failure into KUBE_UNREACHABLE or KUBE_TIMEOUT, worded as kubectl words it. */
+export function connectionError(error: unknown, target: RequestTarget, timedOut: boolean): KubefreshError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const host = hostOf(target.server);
+  const details = { method: target.method, path: target.path, server: target.server, code: code ?? null };
+  if (timedOut || code === 'ETIMEDOUT') {
+    return new KubefreshError(
+      'KUBE_TIMEOUT',
+      `the request to the server ${host} timed out (${target.method} ${target.path})`,
+      {
+        hint: `${HINT_REACH}; or raise --request-timeout`,
+        cause: error,
+        details,
+      },
+    );
+  }
+  const what =
+    code === 'ECONNREFUSED'
+      ? `The connection to the server ${host} was refused - did you specify the right host or port?`
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? `the server name ${host} does not resolve`
+        : code === 'ECONNRESET' || code === 'EPIPE'
+          ? `the connection to the server ${host} was closed before a response`
+          : typeof (error as Error | undefined)?.message === 'string' &&
+              /certificate|SSL|TLS/i.test((error as Error).message)
+            ? `TLS error talking to the server ${host}: ${(error as Error).message}`
+            : `cannot reach the server ${host}${code === undefined ? '' : ` (${code})`}`;
+  return new KubefreshError('KUBE_UNREACHABLE', redact(what), { hint: HINT_REACH, cause: error, details });
+}
+
+function hostOf(server: string): string {
+  try {
+    return new URL(server).host;
+  } catch {
+    return server;
+  }
+}
