@@ -79,6 +79,7 @@ describe('registry client against the in-process registry', () => {
     expect((await client.resolve(parseImageRef(`${r.host}/old/app:1`))).digest).toBe(image.digest);
     await client.close();
     expect(r.registry.log.records.slice(before).map((rec) => `${rec.method} ${rec.kind}`)).toEqual([
+      'GET ping',
       'HEAD manifest',
       'GET manifest',
     ]);
