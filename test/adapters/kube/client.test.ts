@@ -7,6 +7,7 @@ import { HttpKubeClient } from '../../../src/adapters/kube/index.js';
 import { isKubefreshError, type KubefreshError } from '../../../src/errors/index.js';
 import type { KubeObject, WatchEvent } from '../../../src/ports/kube.js';
 import { kubeconfigYaml } from '../../../src/sim/apiserver/index.js';
+import type { KubeObject as StoreObject } from '../../../src/sim/store/index.js';
 import { k3sNode, runningPod, type SimApi, startSimApi } from '../../sim/apiserver/fixtures.js';
 
 const SECRET_TOKEN = 'sekrit-token-value-0123456789';
@@ -28,7 +29,7 @@ async function failure(promise: Promise<unknown>): Promise<KubefreshError> {
   throw new Error('expected a failure');
 }
 
-function deploymentObject(name: string, labels: Record<string, string> = {}): KubeObject {
+function deploymentObject(name: string, labels: Record<string, string> = {}): StoreObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
