@@ -97,7 +97,7 @@ function floor(): number {
 
 export default async function (log: (line: string) => void): Promise<void> {
   const clock = new ScaledClock(1);
-  const store = new ObjectStore(clock, 1_000_000);
+  const store = new ObjectStore(clock, Number(process.env.BENCH_LOG ?? 1_000_000));
   const errors: unknown[] = [];
   const controllers = startControllers({ store, clock, onError: (_c, _k, e) => errors.push(e) });
   const kubelet = startFakeKubelet(store, clock);

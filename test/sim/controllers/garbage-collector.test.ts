@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteObject } from '../../../src/sim/controllers/index.js';
 import { startTestCluster, type TestCluster } from './support/cluster.js';
-import { addNodes, livePods, replicaSets, rolledOut } from './support/queries.js';
+import { addNodes, type Loose, livePods, replicaSets, rolledOut } from './support/queries.js';
 
 let cluster: TestCluster;
 afterEach(() => {
@@ -121,5 +121,22 @@ describe('garbage collector', () => {
       },
     });
     await cluster.waitFor('deleted', () => !cluster.get('configmaps', 'stray'));
+  });
+
+  it('removes the pods of a deleted node, and their ReplicaSet replaces them elsewhere', async () => {
+    cluster = startTestCluster();
+    addNodes(cluster, 2);
+    cluster.deployment('web', { replicas: 2 });
+    await rolledOut(cluster, 'web');
+    const before = livePods(cluster).map((p) => p.metadata.name);
+    cluster.store.delete('nodes', undefined, 'node-1');
+    await cluster.waitFor('rescheduled', () => {
+      const pods = cluster.list('pods') as typeof before extends string[]
+        ? ReturnType<typeof livePods>
+        : never;
+      return pods.length === 2 && pods.every((p) => p.spec.nodeName === 'node-2') ? pods : undefined;
+    });
+    const after = livePods(cluster).map((p) => p.metadata.name);
+    expect(after.filter((name) => !before.includes(name))).toHaveLength(1);
   });
 });

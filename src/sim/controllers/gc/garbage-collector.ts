@@ -40,7 +40,7 @@ type OwnerState = 'solid' | 'dangling' | 'waiting';
  * An owner being deleted in the foreground (`foregroundDeletion` finalizer) has its dependents
  * deleted first and loses the finalizer, and so disappears, once no blocking dependent remains.
  * An owner deleted with `orphan` has its dependents' references to it removed instead. Pods left
- * terminating on a node that no longer exists are removed (the pod GC controller's job).
+ * on a node that was deleted are removed (the pod GC controller's job).
  */
 export class GarbageCollector {
   private readonly store: ObjectStore;
@@ -48,6 +48,8 @@ export class GarbageCollector {
   private readonly queue: WorkQueue;
   private readonly dependents = new OwnerIndex(false);
   private readonly watches: Watch[] = [];
+  /** Pods whose node was deleted: removed whatever their state. */
+  private readonly onLostNode = new Set<string>();
 
   constructor(options: GarbageCollectorOptions) {
     this.store = options.store;
@@ -78,10 +80,12 @@ export class GarbageCollector {
       inform(this.store, 'nodes', (event) => {
         if (event.type !== 'DELETED') return;
         for (const key of this.dependents.keys(event.object.metadata.uid)) this.queue.add(key);
-        // Pods bound to the node are checked by the pod sweep below.
-        for (const pod of this.store.list('pods', { filter: (p) => boundTo(p, event.object.metadata.name) })
-          .items) {
-          this.queue.add(itemKey('pods', pod));
+        // The pod GC controller force-deletes pods bound to a node that no longer exists.
+        const bound = this.store.list('pods', { filter: (p) => boundTo(p, event.object.metadata.name) });
+        for (const pod of bound.items) {
+          const key = itemKey('pods', pod);
+          this.onLostNode.add(key);
+          this.queue.add(key);
         }
       }),
     );
@@ -99,6 +103,10 @@ export class GarbageCollector {
     const object = this.store.get(resource, namespace, name);
     if (!object) return;
     const finalizers = object.metadata.finalizers ?? [];
+    if (this.onLostNode.delete(key) && resource === 'pods') {
+      this.removeIfNodeGone(object);
+      return;
+    }
     if (object.metadata.deletionTimestamp) {
       if (finalizers.includes(ORPHAN_FINALIZER)) this.orphanDependents(resource, object);
       else if (finalizers.includes(FOREGROUND_FINALIZER)) this.deleteDependentsFirst(resource, object);
