@@ -10,7 +10,7 @@ const waitingWith = (c: TestCluster, pod: string, reason: string) => () => {
 };
 
 async function pullFailure(c: TestCluster, pod: string): Promise<string> {
-  const status = await c.until(waitingWith(c, pod, 'ErrImagePull'), `${pod} ErrImagePull`);
+  const status = await c.seen(pod, (s) => s.state?.waiting?.reason === 'ErrImagePull', `${pod} ErrImagePull`);
   return status.state.waiting.message as string;
 }
 
@@ -161,10 +161,10 @@ describe('registry auth', () => {
     cluster.pod('always', 'k3s-server', { image: `${reg}/app:v1`, imagePullPolicy: 'Always' });
     await cluster.until(() => (cluster.container('always')?.restartCount ?? 0) >= 1, 'a restart');
     cluster.kubelets.node('k3s-server').network.setLocalRegistry(cluster.registry.port, false);
-    const status = await cluster.until(
-      waitingWith(cluster, 'always', 'ErrImagePull'),
+    const status = await cluster.seen(
+      'always',
+      (s) => s.state?.waiting?.reason === 'ErrImagePull',
       'ErrImagePull on restart',
-      8000,
     );
     expect(status.state.waiting.message).toContain('connect: connection refused');
     expect(status.lastState.terminated.exitCode).toBe(1);

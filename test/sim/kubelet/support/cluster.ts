@@ -43,6 +43,15 @@ export interface TestCluster {
   get(name: string): KubeObject | undefined;
   /** Polls (real time) until `check` returns a value. */
   until<T>(check: () => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
+  /**
+   * Waits until the pod's first container status has at some point matched (every status written
+   * is recorded, so short-lived states under a fast clock are not missed by polling).
+   */
+  seen(
+    pod: string,
+    check: (status: Record<string, Any>) => boolean,
+    what: string,
+  ): Promise<Record<string, Any>>;
   /** The pod's first container status. */
   container(name: string): Record<string, Any> | undefined;
   events(pod: string): { reason: string; message: string; type: string; fieldPath?: string; count: number }[];
@@ -66,6 +75,15 @@ export async function startTestCluster(
     registryPorts: [registry.port],
     ...options,
     ...(options.registriesFor ? { registries: options.registriesFor(registry.port) } : {}),
+  });
+  const history = new Map<string, Record<string, Any>[]>();
+  store.watch('pods', {}, (event) => {
+    const status = (event.object.status as { containerStatuses?: Record<string, Any>[] } | undefined)
+      ?.containerStatuses?.[0];
+    if (!status) return;
+    const name = event.object.metadata.name;
+    if (!history.has(name)) history.set(name, []);
+    history.get(name)!.push(status);
   });
   store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
   const cluster: TestCluster = {
@@ -107,6 +125,9 @@ export async function startTestCluster(
         }
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
+    },
+    seen(pod, check, what) {
+      return cluster.until(() => history.get(pod)?.find(check), what);
     },
     container(name) {
       const pod = store.get('pods', 'default', name);
