@@ -18,6 +18,7 @@ export { Backoff, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS } from './backoff.js';
 export { behaviourOf, type ContainerBehaviour } from './behaviour.js';
 export type { LogNotFound, LogOptions } from './container-logs.js';
 export { goDuration, parseQuantity } from './format.js';
+export { imageConfigFromJson, importSpecFromConfig } from './image-config.js';
 export { type PullPolicy, pullPolicyOf } from './image-manager.js';
 export {
   type ImageSource,

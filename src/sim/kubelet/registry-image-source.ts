@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { ImageRef } from '../../core/image-ref/index.js';
 import { isIndexMediaType, MANIFEST_ACCEPT } from '../../core/oci/index.js';
-import type { ImageConfig } from '../node/index.js';
 import { DialError, nodeRequest, type TransportResponse } from './http-transport.js';
+import { imageConfigFromJson } from './image-config.js';
 import {
   type ImageSource,
   type Platform,
@@ -162,7 +162,7 @@ export class RegistryImageSource implements ImageSource {
       mediaType: mediaType ?? 'application/vnd.oci.image.manifest.v1+json',
       platformDigest,
       configDigest,
-      config: toImageConfig(parseJson(configResponse.body)),
+      config: imageConfigFromJson(configResponse.body),
       size,
     };
   }
@@ -310,24 +310,6 @@ function pickPlatform(index: Json, platform: Platform): { digest: string } | und
     matches.find((m) => platform.variant === undefined || m.platform?.variant === platform.variant) ??
     matches[0]
   );
-}
-
-function toImageConfig(blob: Json): ImageConfig {
-  const config = blob?.config ?? {};
-  const strings = (value: unknown): string[] =>
-    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config.Labels ?? {}))
-    if (typeof value === 'string') labels[key] = value;
-  return {
-    os: typeof blob?.os === 'string' ? blob.os : 'linux',
-    architecture: typeof blob?.architecture === 'string' ? blob.architecture : 'amd64',
-    variant: typeof blob?.variant === 'string' ? blob.variant : undefined,
-    env: strings(config.Env),
-    entrypoint: strings(config.Entrypoint),
-    cmd: strings(config.Cmd),
-    labels,
-  };
 }
 
 function parseChallenge(

@@ -150,6 +150,40 @@ describe('registry auth', () => {
     );
   });
 
+  it('token auth: a pull secret buys a Bearer token for the repository', async () => {
+    cluster = await startTestCluster({ auth: { type: 'token', users: { robot: 'tok3n-pw' } } });
+    const reg = `localhost:${cluster.registry.port}`;
+    const pushed = cluster.push('team/app', 'v1', appImage());
+    const auth = Buffer.from('robot:tok3n-pw').toString('base64');
+    cluster.store.create('secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'robot', namespace: 'default' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: {
+        '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { [`http://${reg}`]: { auth } } })).toString(
+          'base64',
+        ),
+      },
+    });
+    cluster.pod(
+      'bearer',
+      'k3s-server',
+      { image: `${reg}/team/app:v1` },
+      { imagePullSecrets: [{ name: 'robot' }, { name: 'gone' }] },
+    );
+    const status = await cluster.until(
+      () => cluster.container('bearer')?.state?.running && cluster.container('bearer'),
+      'bearer pod running',
+    );
+    expect(status.imageID).toBe(`${reg}/team/app@${pushed.digest}`);
+    expect(
+      cluster.events('bearer').find((e) => e.reason === 'FailedToRetrieveImagePullSecret')?.message,
+    ).toBe(
+      'Unable to retrieve some image pull secrets (gone); attempting to pull the image may not succeed.',
+    );
+  });
+
   it('Always fails the start when the registry is down, even with the image cached', async () => {
     cluster = await startTestCluster();
     const reg = `localhost:${cluster.registry.port}`;

@@ -9,12 +9,12 @@ import {
   selectPlatform,
 } from '../../../../src/sim/images/build.js';
 import {
+  importSpecFromConfig,
   type Kubelets,
   type KubeletsOptions,
   type RegistriesConfig,
   startKubelets,
 } from '../../../../src/sim/kubelet/index.js';
-import type { ImageConfig } from '../../../../src/sim/node/index.js';
 import {
   type RegistryAuthOptions,
   type RunningRegistry,
@@ -157,17 +157,8 @@ export async function startTestCluster(
 /** The config an import needs, from a built image (like the config inside a `docker save` tarball). */
 export function importSpecOf(artifact: BuiltArtifact, platform = 'linux/amd64') {
   const image = artifact.kind === 'index' ? selectPlatform(artifact, platform)! : artifact;
-  const json = JSON.parse(image.config.bytes.toString('utf8'));
-  const config: ImageConfig = {
-    os: json.os,
-    architecture: json.architecture,
-    env: json.config?.Env ?? [],
-    entrypoint: json.config?.Entrypoint ?? [],
-    cmd: json.config?.Cmd ?? [],
-    labels: json.config?.Labels ?? {},
-  };
   const size = image.size + image.config.size + image.layers.reduce((sum, l) => sum + l.size, 0);
-  return { id: image.config.digest, size, config };
+  return importSpecFromConfig(image.config.bytes, size);
 }
 
 /** An image that runs until stopped: entrypoint set so the container starts. */
