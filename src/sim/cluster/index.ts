@@ -19,6 +19,8 @@
  *   `allowExternalRegistries` is set, so tests and demos never reach the internet.
  * `addRegistry({name, auth})` adds more network registries (e.g. a private one with auth).
  */
+
+export { type AdminServer, type ImportRequest, startAdminServer } from './admin.js';
 export { artifactOf, type ImageInput, importSpecFor } from './images.js';
 export {
   CLUSTER_REGISTRY_NAME,
@@ -28,3 +30,12 @@ export {
   type SimRegistry,
   startSimCluster,
 } from './start.js';
+export {
+  processAlive,
+  readSimState,
+  removeSimState,
+  type SimState,
+  simStateDir,
+  stateFile,
+  writeSimState,
+} from './state.js';
