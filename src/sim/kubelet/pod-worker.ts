@@ -393,7 +393,8 @@ export class PodWorker {
     const code = exitCode ?? 0;
     const finished = clock.now();
     record.finishedAt = finished;
-    record.ready = false;
+    // A successfully completed init container reports ready, as the kubelet shows it.
+    record.ready = record.init && code === 0;
     record.started = false;
     record.state = {
       terminated: {

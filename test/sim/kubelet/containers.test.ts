@@ -206,6 +206,13 @@ describe('container state machine', () => {
       hostIP: '10.0.0.2',
       qosClass: 'BestEffort',
     });
+    const init = (cluster.get('web')!.status as { initContainerStatuses: Record<string, unknown>[] })
+      .initContainerStatuses[0]!;
+    expect(init).toMatchObject({
+      name: 'migrate',
+      ready: true,
+      state: { terminated: { exitCode: 0, reason: 'Completed' } },
+    });
   });
 
   it('logs answer like the kubelet when there is no instance to read', async () => {
