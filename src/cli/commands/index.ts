@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { digestCommand } from './digest.js';
+import { doctorCommand } from './doctor.js';
 import { lintCommand } from './lint.js';
 import { pinCommand } from './pin.js';
 import { refCommand } from './ref.js';
@@ -11,6 +12,7 @@ export const COMMANDS: ReadonlyArray<(context: CommandContext) => Command> = [
   lintCommand,
   refCommand,
   digestCommand,
+  doctorCommand,
   pinCommand,
   simCommand,
 ];

@@ -78,3 +78,14 @@ export function imagesToResolve(snapshot: Pick<ClusterSnapshot, 'workloads' | 'p
   }
   return [...images].sort();
 }
+
+/** Every workload (and bare pod) the snapshot holds, as finding subjects: what the summary counts. */
+export function workloadSubjects(
+  snapshot: ClusterSnapshot,
+): { kind: string; namespace?: string; name: string }[] {
+  return buildUnits(snapshot).map((unit) => ({
+    kind: unit.kind,
+    ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
+    name: unit.name,
+  }));
+}

@@ -18,10 +18,11 @@
  */
 export { classifyPullError, type MissingConfig, parseMissingConfig, pullErrorCause } from './classify.js';
 export { CODE_INFO, type CodeInfo, DOCTOR_CODES, type DoctorCode, type Verdict } from './codes.js';
-export { diagnose, imagesToResolve } from './diagnose.js';
+export { diagnose, imagesToResolve, workloadSubjects } from './diagnose.js';
 export { doctorCodesMarkdown } from './docs.js';
 export { localhostMirrorSnippet, type RemedyContext, recommend } from './recommend.js';
 export { type RolloutState, rolloutState } from './rollout.js';
+export { groupByWorkload, summaryLine, verdictOf, type WorkloadReport, worstSeverity } from './summary.js';
 export { shortDigest } from './text.js';
 export type {
   ClusterSnapshot,

@@ -1,0 +1,333 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Verdict, WorkloadReport } from '../../core/diagnose/index.js';
+import { type Finding, meetsThreshold, type Severity } from '../../core/findings/index.js';
+import { EXIT_CODES, redact } from '../../errors/index.js';
+import type { DoctorReport, DoctorScope, RegistryLogin } from '../../pipeline/doctor/index.js';
+import { parseTarget } from '../../pipeline/doctor/index.js';
+import { VERSION } from '../../version.js';
+import type { CommandContext } from '../context.js';
+import { examples } from '../help.js';
+import {
+  addRegistryFlags,
+  parseDuration,
+  type RegistryFlags,
+  registryClientOptions,
+} from '../registry-flags.js';
+import type { Colors } from '../render/colors.js';
+
+/** The version of `doctor -o json` (docs/doctor-json.md). Raised only for breaking changes. */
+export const DOCTOR_JSON_SCHEMA_VERSION = 1;
+
+interface DoctorFlags extends RegistryFlags {
+  readonly namespace?: string;
+  readonly allNamespaces?: boolean;
+  readonly selector?: string;
+  readonly context?: string;
+  readonly kubeconfig?: string;
+  readonly requestTimeout: number;
+  readonly usePullSecrets?: boolean;
+  readonly output: 'text' | 'wide' | 'json';
+  readonly failOn: Severity | 'none';
+  readonly resolve: string[];
+}
+
+/** Shared by doctor and nodes: the kubectl connection flags. */
+export function addKubeFlags(command: Command): Command {
+  return command
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .addOption(
+      new Option('--request-timeout <duration>', 'time limit per API request, as kubectl (0 = none)')
+        .argParser((value: string) => (value.trim() === '0' ? 0 : parseDuration(value)))
+        .default(0, '0'),
+    );
+}
+
+/** `--resolve registry.local=10.0.0.5`: reach a registry host at this address (like curl --resolve). */
+export function addResolveFlag(command: Command): Command {
+  return command.addOption(
+    new Option('--resolve <host=address>', 'reach this registry host name at this IP address; repeatable')
+      .argParser((value: string, previous: string[] = []) => {
+        if (!/^[^=\s]+=[0-9a-fA-F.:]+$/.test(value)) {
+          throw new InvalidArgumentError(
+            `expected HOST=ADDRESS such as registry.local=10.0.0.5, got ${JSON.stringify(value)}`,
+          );
+        }
+        return [...previous, value];
+      })
+      .default([], 'system DNS'),
+  );
+}
+
+/** A DNS lookup that answers the `--resolve` names itself and asks the system for the rest. */
+export async function lookupWith(resolves: readonly string[]) {
+  if (resolves.length === 0) return undefined;
+  const dns = await import('node:dns');
+  const { isIP } = await import('node:net');
+  const table = new Map(resolves.map((entry) => entry.split('=') as [string, string]));
+  return ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+    const address = table.get(hostname.toLowerCase());
+    if (address === undefined) return dns.lookup(hostname, options as never, callback as never);
+    const family = isIP(address);
+    if ((options as { all?: boolean }).all) return callback(null, [{ address, family }]);
+    return callback(null, address, family);
+  }) as never;
+}
+
+const VERDICT_STYLE: Readonly<
+  Record<Verdict, { mark: string; paint: (c: Colors) => (s: string) => string }>
+> = {
+  ok: { mark: '✓', paint: (c) => c.green },
+  stale: { mark: '✗', paint: (c) => (s) => c.bold(c.red(s)) },
+  failing: { mark: '✗', paint: (c) => (s) => c.bold(c.red(s)) },
+  unverified: { mark: '?', paint: (c) => c.yellow },
+  risk: { mark: '!', paint: (c) => c.yellow },
+  progressing: { mark: '…', paint: (c) => c.cyan },
+};
+
+function workloadTitle(w: WorkloadReport): string {
+  return `${w.kind.toLowerCase()}/${w.name}${w.namespace === undefined ? '' : ` -n ${w.namespace}`}`;
+}
+
+function fixLines(finding: Finding, c: Colors): string[] {
+  const command = finding.remedy.commands[0];
+  if (command === undefined)
+    return finding.code.startsWith('OK_') ? [] : [`      ${c.green('fix:')} ${finding.remedy.text}`];
+  const [first, ...rest] = command.split('\n');
+  return [`      ${c.green('fix:')} ${c.dim('$')} ${first}`, ...rest.map((line) => `           ${line}`)];
+}
+
+function age(since: string | undefined, now: number): string {
+  if (since === undefined) return '-';
+  const seconds = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 172800) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** The table: one block per workload with its verdict, then each finding with one fix line. */
+export function renderDoctorText(
+  report: DoctorReport,
+  c: Colors,
+  options: { wide: boolean; now: number },
+): string {
+  const lines: string[] = [];
+  const created = new Map(
+    report.snapshot.pods.map((p) => [
+      p.metadata?.name ?? '',
+      (p.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp,
+    ]),
+  );
+  for (const w of report.workloads) {
+    const style = VERDICT_STYLE[w.verdict];
+    lines.push(`${style.paint(c)(`${style.mark} ${w.verdict.padEnd(11)}`)} ${c.bold(workloadTitle(w))}`);
+    const severityPaint: Record<Severity, (s: string) => string> = {
+      error: c.red,
+      warning: c.yellow,
+      info: c.green,
+    };
+    for (const f of w.findings) {
+      const container = f.subject.container === undefined ? '' : `${f.subject.container}  `;
+      lines.push(`    ${container}${severityPaint[f.severity](f.code)}  ${f.message}`);
+      lines.push(...fixLines(f, c));
+      if (options.wide) {
+        for (const pod of (f.evidence.pods as
+          | { pod: string; node: string | null; digest?: string | null; match?: string | null }[]
+          | undefined) ?? []) {
+          const digest =
+            pod.digest === undefined ? '' : `  ${pod.digest ?? '-'}${pod.match ? ` (${pod.match})` : ''}`;
+          lines.push(
+            c.dim(
+              `      pod ${pod.pod}  node ${pod.node ?? '-'}${digest}  age ${age(created.get(pod.pod), options.now)}`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  for (const hint of report.hints) lines.push(c.yellow(`hint: ${hint}`));
+  lines.push(report.workloads.length === 0 ? 'no workloads found in scope' : report.summary);
+  return `${redact(lines.join('\n'))}\n`;
+}
+
+/** `doctor -o json`: `{schemaVersion, kind, tool, context, summary, workloads, findings, hints}` (docs/doctor-json.md). */
+export function renderDoctorJson(report: DoctorReport, context: string): string {
+  const counts: Record<string, number> = {
+    ok: 0,
+    stale: 0,
+    failing: 0,
+    unverified: 0,
+    risk: 0,
+    progressing: 0,
+  };
+  for (const w of report.workloads) counts[w.verdict] = (counts[w.verdict] ?? 0) + 1;
+  const severities = { error: 0, warning: 0, info: 0 };
+  for (const f of report.findings) severities[f.severity]++;
+  const document = {
+    schemaVersion: DOCTOR_JSON_SCHEMA_VERSION,
+    kind: 'kubefresh.doctor',
+    tool: { name: 'kubefresh', version: VERSION },
+    context,
+    summary: {
+      text: report.summary,
+      workloads: report.workloads.length,
+      verdicts: counts,
+      findings: severities,
+    },
+    workloads: report.workloads.map((w) => ({
+      kind: w.kind,
+      ...(w.namespace === undefined ? {} : { namespace: w.namespace }),
+      name: w.name,
+      verdict: w.verdict,
+      codes: w.findings.map((f) => f.code),
+    })),
+    findings: report.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
+      subject: f.subject,
+      evidence: f.evidence,
+      remedy: f.remedy,
+    })),
+    hints: report.hints,
+  };
+  return `${redact(JSON.stringify(document, null, 2))}\n`;
+}
+
+/** Validated options of `kubefresh doctor`. */
+export interface DoctorCliOptions {
+  readonly scope: DoctorScope;
+  readonly flags: DoctorFlags;
+}
+
+function complete(target: string | undefined, flags: DoctorFlags, context: CommandContext): DoctorScope {
+  const namespace = flags.namespace ?? context.io.env.KUBEFRESH_NAMESPACE;
+  return {
+    namespace: namespace ?? '',
+    ...(flags.allNamespaces ? { allNamespaces: true } : {}),
+    ...(flags.selector === undefined ? {} : { labelSelector: flags.selector }),
+    ...(target === undefined ? {} : { target: parseTarget(target) }),
+  };
+}
+
+/** Builds the kube client and the registry client from the flags (adapters loaded on use). */
+export async function connect(
+  flags:
+    | DoctorFlags
+    | (RegistryFlags & Pick<DoctorFlags, 'context' | 'kubeconfig' | 'requestTimeout' | 'resolve'>),
+  context: CommandContext,
+) {
+  const { HttpKubeClient } = await import('../../adapters/kube/index.js');
+  const { RegistryClient, staticCredentials } = await import('../../adapters/registry/index.js');
+  const apiRequests = { count: 0 };
+  const kube = new HttpKubeClient({
+    ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+    ...(flags.context === undefined ? {} : { context: flags.context }),
+    env: context.io.env,
+    requestTimeoutMs: flags.requestTimeout,
+    onRequest: () => {
+      apiRequests.count++;
+    },
+  });
+  const lookup = await lookupWith(flags.resolve);
+  const base = {
+    ...(await registryClientOptions(flags, context.io)),
+    ...(lookup === undefined ? {} : { lookup }),
+  };
+  const registryRequests = { count: 0 };
+  const onRequest = ({ status }: { status: number | undefined }) => {
+    if (status !== undefined) registryRequests.count++;
+  };
+  const registry = new RegistryClient({ ...base, onRequest });
+  const registryWithLogins = (logins: ReadonlyMap<string, RegistryLogin>) => {
+    const fromSecrets = staticCredentials(
+      Object.fromEntries(
+        [...logins].map(([host, l]) => [
+          host,
+          { kind: 'basic' as const, username: l.username, password: l.password },
+        ]),
+      ),
+    );
+    const local = base.credentials;
+    return new RegistryClient({
+      ...base,
+      onRequest,
+      credentials: { get: async (host: string) => (await fromSecrets.get(host)) ?? (await local?.get(host)) },
+    });
+  };
+  return { kube, registry, registryWithLogins, apiRequests, registryRequests };
+}
+
+/** `kubefresh doctor [TYPE/NAME]`: what runs versus what was deployed, per container, with fixes. */
+export function doctorCommand(context: CommandContext): Command {
+  const command = new Command('doctor')
+    .description(
+      'check that every pod runs what its spec names: registry digest, pod digests, node caches, pull and crash triage',
+    )
+    .argument('[workload]', 'one workload: deployment/NAME, statefulset/NAME, daemonset/NAME or pod/NAME')
+    .option('-n, --namespace <namespace>', 'the namespace (default: the context namespace)')
+    .option('-A, --all-namespaces', 'every namespace')
+    .option('-l, --selector <selector>', 'only workloads with these labels (e.g. app=web,tier!=db)')
+    .option(
+      '--use-pull-secrets',
+      "also use the pods' imagePullSecrets (and service accounts') for registry lookups",
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'wide', 'json']).default('text'),
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe')
+        .choices(['error', 'warning', 'info', 'none'])
+        .default('error'),
+    );
+  addKubeFlags(command);
+  addRegistryFlags(command);
+  addResolveFlag(command);
+  command
+    .addHelpText(
+      'after',
+      `
+Per container: the spec's image, the digest the registry serves for it now, the digest each pod
+really runs (status.containerStatuses[].imageID) and what each node caches, joined into one verdict
+with a stable code (docs/doctor-codes.md) and the exact command that fixes it. Pods that do not run
+are triaged: pull errors by cause, missing ConfigMaps/Secrets, crash loops with the previous log,
+OOM kills, unschedulable pods, stuck rollouts. Registry trouble never reads as OK: it is
+UNVERIFIABLE. Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, 3 cluster error.
+${examples([
+  ['Every workload in the current namespace', 'kubefresh doctor'],
+  ['One deployment, with each pod, node and digest', 'kubefresh doctor deployment/web -o wide'],
+  [
+    'The whole cluster as JSON for CI, failing on warnings too',
+    'kubefresh doctor -A -o json --fail-on warning',
+  ],
+  ["Private registry: read the pods' pull secrets", 'kubefresh doctor -n shop --use-pull-secrets'],
+])}`,
+    )
+    .action(async (target: string | undefined, flags: DoctorFlags, self: Command) => {
+      const scope = complete(target, flags, context);
+      const { runDoctor } = await import('../../pipeline/doctor/index.js');
+      const deps = await connect(flags, context);
+      const report = await runDoctor(
+        { kube: deps.kube, registry: deps.registry, registryWithLogins: deps.registryWithLogins },
+        {
+          scope: { ...scope, namespace: scope.namespace || deps.kube.defaultNamespace },
+          usePullSecrets: flags.usePullSecrets === true,
+        },
+      );
+      const { io } = context;
+      if (flags.output === 'json') io.stdout.write(renderDoctorJson(report, deps.kube.context));
+      else
+        io.stdout.write(
+          renderDoctorText(report, context.colors(self), { wide: flags.output === 'wide', now: Date.now() }),
+        );
+      if (context.globals(self).verbose) {
+        io.stderr.write(
+          `requests: ${deps.apiRequests.count} to the API server, ${deps.registryRequests.count} to registries\n`,
+        );
+      }
+      const failing = report.findings.some((f) => meetsThreshold(f.severity, flags.failOn));
+      context.setExitCode(failing ? EXIT_CODES.FINDINGS : EXIT_CODES.OK);
+    });
+  return command;
+}
