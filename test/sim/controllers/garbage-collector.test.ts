@@ -137,4 +137,34 @@ describe('garbage collector', () => {
     const after = livePods(cluster).map((p) => p.metadata.name);
     expect(after.filter((name) => !before.includes(name))).toHaveLength(1);
   });
+
+  it('a Deployment re-created after an orphaning delete adopts its old ReplicaSet', async () => {
+    cluster = startTestCluster();
+    addNodes(cluster, 2);
+    cluster.deployment('web', { replicas: 2 });
+    await rolledOut(cluster, 'web');
+    const [rs] = replicaSets(cluster, 'web');
+    const pods = livePods(cluster)
+      .map((p) => p.metadata.name)
+      .sort();
+    deleteObject(cluster.store, cluster.clock, 'deployments.apps', 'default', 'web', {
+      propagationPolicy: 'Orphan',
+    });
+    await cluster.waitFor('owner gone', () => !cluster.get('deployments.apps', 'web'));
+    await cluster.waitFor(
+      'orphaned',
+      () => !cluster.get('replicasets.apps', rs!.metadata.name)?.metadata.ownerReferences,
+    );
+
+    const again = cluster.deployment('web', { replicas: 2 });
+    await rolledOut(cluster, 'web');
+    const adopted = cluster.get('replicasets.apps', rs!.metadata.name)!;
+    expect(adopted.metadata.ownerReferences?.[0]?.uid).toBe(again.metadata.uid);
+    expect(cluster.list('replicasets.apps')).toHaveLength(1);
+    expect(
+      livePods(cluster)
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(pods);
+  });
 });

@@ -130,6 +130,34 @@ describe('replicaset controller', () => {
     await cluster.waitFor('status', () => status(cluster, 'cache').replicas === 1);
   });
 
+  it('releases a pod relabelled out of its selector and replaces it; adopts a matching orphan', async () => {
+    cluster = startTestCluster();
+    addNodes(cluster, 1);
+    createReplicaSet(cluster, 'cache', 2);
+    await cluster.waitFor('2 ready', () => status(cluster, 'cache')?.readyReplicas === 2);
+    const [debug] = livePods(cluster, 'cache');
+    const relabelled = structuredClone(debug!);
+    relabelled.metadata.labels = { app: 'debugging' };
+    cluster.store.update('pods', relabelled);
+    await cluster.waitFor(
+      'released and replaced',
+      () =>
+        !cluster.get('pods', debug!.metadata.name)?.metadata.ownerReferences &&
+        livePods(cluster, 'cache').length === 2 &&
+        status(cluster, 'cache').readyReplicas === 2,
+    );
+    expect(cluster.get('pods', debug!.metadata.name)?.metadata.ownerReferences).toBeUndefined();
+
+    // Put the label back: the RS adopts it and, now one over, deletes a pod.
+    const back = structuredClone(cluster.get('pods', debug!.metadata.name)!);
+    back.metadata.labels = { app: 'cache' };
+    cluster.store.update('pods', back);
+    await cluster.waitFor('adopted and trimmed', () => {
+      const owned = cluster.list('pods').filter((p) => p.metadata.ownerReferences?.[0]?.name === 'cache');
+      return owned.length === 2 && owned.every((p) => !p.metadata.deletionTimestamp);
+    });
+  });
+
   it('counts pods available only after minReadySeconds', async () => {
     cluster = startTestCluster({ speed: 100 });
     addNodes(cluster, 1);

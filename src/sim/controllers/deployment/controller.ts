@@ -3,6 +3,7 @@ import { apiTime } from '../../clock.js';
 import { EventRecorder } from '../../events/index.js';
 import type { KubeObject, ObjectStore, Watch } from '../../store/index.js';
 import { StoreError } from '../../store/index.js';
+import { Orphans, release } from '../claim.js';
 import { deleteObject } from '../delete-object.js';
 import {
   canonicalJson,
@@ -18,6 +19,7 @@ import {
   type Deployment,
   findCondition,
   keyFor,
+  matchesSelector,
   objectKey,
   type Pod,
   type ReplicaSet,
@@ -88,6 +90,7 @@ export class DeploymentController {
   private readonly podsByOwner = new OwnerIndex(true);
   private readonly watches: Watch[] = [];
   private readonly identities = new Map<string, string>();
+  private readonly orphans = new Orphans();
 
   constructor(options: DeploymentControllerOptions) {
     this.store = options.store;
@@ -106,6 +109,9 @@ export class DeploymentController {
           this.identities.delete(event.object.metadata.uid ?? '');
         } else {
           this.replicaSetsByOwner.set(event.object, key);
+        }
+        if (this.orphans.track(key, event.type === 'DELETED' ? undefined : event.object)) {
+          this.enqueueSelecting(event.object);
         }
         const owner = controllerOf(event.object);
         if (owner?.kind === 'Deployment') this.queue.add(keyFor(event.object.metadata.namespace, owner.name));
@@ -167,12 +173,32 @@ export class DeploymentController {
 
   // ---- reading ------------------------------------------------------------------------------
 
+  /** An orphan ReplicaSet appeared: the Deployments whose selector matches it may adopt it. */
+  private enqueueSelecting(rs: KubeObject): void {
+    const { items } = this.store.list(DEPLOYMENTS, { namespace: rs.metadata.namespace });
+    for (const d of items as Deployment[]) {
+      if (d.spec.selector && matchesSelector(rs.metadata.labels, d.spec.selector))
+        this.queue.add(objectKey(d));
+    }
+  }
+
+  /** The Deployment's ReplicaSets after claiming: matching orphans adopted, non-matching ones released. */
   private replicaSetsOf(d: Deployment): ReplicaSet[] {
+    const selector = d.spec.selector ?? {};
+    for (const rs of this.orphans.adopt(this.store, REPLICA_SETS, d, selector))
+      this.replicaSetsByOwner.set(rs);
     const out: ReplicaSet[] = [];
     for (const key of this.replicaSetsByOwner.keys(d.metadata.uid)) {
       const { namespace, name } = splitKey(key);
       const rs = this.store.get(REPLICA_SETS, namespace, name) as ReplicaSet | undefined;
-      if (rs && controllerOf(rs)?.uid === d.metadata.uid) out.push(rs);
+      if (!rs || controllerOf(rs)?.uid !== d.metadata.uid) continue;
+      if (!matchesSelector(rs.metadata.labels, selector)) {
+        if (!rs.metadata.deletionTimestamp) {
+          this.replicaSetsByOwner.set(release(this.store, REPLICA_SETS, rs, d.metadata.uid ?? ''));
+        }
+        continue;
+      }
+      out.push(rs);
     }
     return out;
   }

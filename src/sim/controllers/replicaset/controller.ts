@@ -1,6 +1,7 @@
 import type { Clock } from '../../../ports/clock.js';
 import { EventRecorder } from '../../events/index.js';
-import type { ObjectStore, Watch } from '../../store/index.js';
+import type { KubeObject, ObjectStore, Watch } from '../../store/index.js';
+import { Orphans, release } from '../claim.js';
 import { canonicalJson } from '../hash.js';
 import { inform } from '../informer.js';
 import {
@@ -42,6 +43,7 @@ export class ReplicaSetController {
   private readonly queue: WorkQueue;
   private readonly events: EventRecorder;
   private readonly podsByOwner = new OwnerIndex(true);
+  private readonly orphans = new Orphans();
   private readonly watches: Watch[] = [];
 
   constructor(options: ReplicaSetControllerOptions) {
@@ -60,6 +62,9 @@ export class ReplicaSetController {
         const key = objectKey(event.object);
         if (event.type === 'DELETED') this.podsByOwner.remove(key);
         else this.podsByOwner.set(event.object, key);
+        if (this.orphans.track(key, event.type === 'DELETED' ? undefined : event.object)) {
+          this.enqueueSelecting(event.object);
+        }
         const owner = controllerOf(event.object);
         if (owner?.kind === 'ReplicaSet') this.queue.add(keyFor(event.object.metadata.namespace, owner.name));
       }),
@@ -97,12 +102,30 @@ export class ReplicaSetController {
     }
   }
 
+  /** An orphan pod appeared: the ReplicaSets whose selector matches it may adopt it. */
+  private enqueueSelecting(pod: KubeObject): void {
+    const { items } = this.store.list(REPLICA_SETS, { namespace: pod.metadata.namespace });
+    for (const rs of items as ReplicaSet[]) {
+      if (rs.spec.selector && matchesSelector(pod.metadata.labels, rs.spec.selector))
+        this.queue.add(objectKey(rs));
+    }
+  }
+
+  /** The RS's active pods after claiming: matching orphans adopted, owned pods that stopped matching released. */
   private activePods(rs: ReplicaSet): Pod[] {
+    const selector = rs.spec.selector ?? {};
+    for (const pod of this.orphans.adopt(this.store, 'pods', rs, selector)) this.podsByOwner.set(pod);
     const out: Pod[] = [];
     for (const key of this.podsByOwner.keys(rs.metadata.uid)) {
       const { namespace, name } = splitKey(key);
       const pod = this.store.get('pods', namespace, name) as Pod | undefined;
-      if (pod && controllerOf(pod)?.uid === rs.metadata.uid && isPodActive(pod)) out.push(pod);
+      if (!pod || controllerOf(pod)?.uid !== rs.metadata.uid) continue;
+      if (!matchesSelector(pod.metadata.labels, selector)) {
+        if (!pod.metadata.deletionTimestamp)
+          this.podsByOwner.set(release(this.store, 'pods', pod, rs.metadata.uid ?? ''));
+        continue;
+      }
+      if (isPodActive(pod)) out.push(pod);
     }
     return out;
   }
