@@ -8,7 +8,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -163,6 +163,12 @@ export default async function digestBench(log: (line: string) => void): Promise<
     const expected = await seed(registry.host);
     const refs = [...expected.keys()].map((tag) => `${registry.host}/bench/app:${tag}`);
     log(`registry ${registry.host}: ${TAGS} tags (every third a two-platform index)`);
+    // Every figure here is CPU-bound on a shared machine; the load says how much to trust them.
+    log(
+      `machine: ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
 
     const env = { ...process.env, HOME: home };
 
