@@ -15,6 +15,9 @@
  *   `Progressing` (NewReplicaSetCreated, FoundNewReplicaSet, ReplicaSetUpdated,
  *   NewReplicaSetAvailable, ProgressDeadlineExceeded, DeploymentPaused, DeploymentResumed), with
  *   the real messages, so `kubectl rollout status` behaves as against a real cluster.
+ * - Ownership is by `ownerReferences` with `controller: true`, matched by uid. Like the real
+ *   controllers, a Deployment or ReplicaSet adopts matching objects that have no controller and
+ *   releases owned ones whose labels stop matching its selector (`kubectl label pod x app-`).
  * - The **scheduler** binds pending pods (`spec.nodeName`), spreading replicas over nodes; the
  *   **garbage collector** deletes what lost its owners (background, foreground, orphan).
  * - Deleting a pod bound to a node is graceful: `deletePod` sets `deletionTimestamp` and the node's

@@ -180,6 +180,36 @@ describe('deployment controller: rolling update', () => {
   });
 });
 
+describe('deployment controller: proportional scaling', () => {
+  it('spreads a resize mid-rollout over the old and new ReplicaSets by their size', async () => {
+    cluster = startTestCluster({ ready: (image) => !image.endsWith(':stuck') });
+    addNodes(cluster, 2);
+    cluster.deployment('web', {
+      replicas: 3,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+    });
+    await rolledOut(cluster, 'web');
+    cluster.updateDeployment('web', (d) => {
+      d.spec.template.spec.containers[0].image = 'registry.local/app:stuck';
+    });
+    await cluster.waitFor('stuck at 3 + 1', () => {
+      const all = replicaSets(cluster, 'web');
+      return all.length === 2 && all[1]!.spec.replicas === 1 && all[0]!.spec.replicas === 3;
+    });
+    cluster.updateDeployment('web', (d) => {
+      d.spec.replicas = 6;
+    });
+    // Allowed 6 + 1 surge = 7 pods; 3 more go to the RSs by size: 3 × 7/4 → 5, 1 × 7/4 → 2.
+    const [old, current] = await cluster.waitFor('scaled', () => {
+      const all = replicaSets(cluster, 'web');
+      return all[0]!.spec.replicas + all[1]!.spec.replicas === 7 ? all : undefined;
+    });
+    expect([old!.spec.replicas, current!.spec.replicas]).toEqual([5, 2]);
+    expect(old!.metadata.annotations!['deployment.kubernetes.io/desired-replicas']).toBe('6');
+    expect(current!.metadata.annotations!['deployment.kubernetes.io/max-replicas']).toBe('7');
+  });
+});
+
 describe('deployment controller: Recreate', () => {
   it('removes every old pod before the new ReplicaSet starts any', async () => {
     cluster = startTestCluster();
