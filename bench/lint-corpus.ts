@@ -32,71 +32,40 @@ function image(i: number, salt: number): string {
 
 function container(name: string, i: number, salt: number, indent: string): string {
   const policy = POLICIES[(i + salt) % POLICIES.length]!;
-  const lines = [
+  const img = image(i, salt);
+  return [
     `${indent}- name: ${name}`,
-    `${indent}  image: ${(i + salt) % 3 === 0 ? `"${image(i, salt)}"` : image(i, salt)}`,
+    `${indent}  image: ${(i + salt) % 3 === 0 ? `"${img}"` : img}`,
     ...(policy ? [`${indent}  imagePullPolicy: ${policy}`] : []),
-    `${indent}  args: ["--port=${8000 + (i % 100)}", "--log-level=info"]`,
-    `${indent}  env:`,
-    `${indent}    - name: APP_ENV`,
-    `${indent}      value: "production"`,
-    `${indent}    - name: POD_NAME`,
-    `${indent}      valueFrom:`,
-    `${indent}        fieldRef:`,
-    `${indent}          fieldPath: metadata.name`,
-    `${indent}    - name: DATABASE_URL`,
-    `${indent}      valueFrom:`,
-    `${indent}        secretKeyRef: {name: db-${i % 50}, key: url}`,
-    `${indent}  ports:`,
-    `${indent}    - containerPort: ${8000 + (i % 100)}`,
-    `${indent}      protocol: TCP`,
-    `${indent}  resources:`,
-    `${indent}    requests:`,
-    `${indent}      cpu: 100m`,
-    `${indent}      memory: 128Mi`,
-    `${indent}    limits:`,
-    `${indent}      cpu: "1"`,
-    `${indent}      memory: 512Mi`,
-    `${indent}  readinessProbe:`,
-    `${indent}    httpGet: {path: /healthz, port: ${8000 + (i % 100)}}`,
-    `${indent}    initialDelaySeconds: 5`,
-  ];
-  return lines.join('\n');
+    `${indent}  args: [--port=${8000 + (i % 100)}]`,
+    `${indent}  env: [{name: DB_URL, value: "postgres://db-${i % 50}/app"}]`,
+    `${indent}  resources: {limits: {cpu: 500m, memory: 512Mi}}`,
+  ].join('\n');
 }
 
-/** One Deployment of about 900 bytes with an init container, the app and a sidecar. */
+/** One Deployment of about 1 KB with an init container, the app and a sidecar. */
 export function deployment(i: number): string {
-  const indent = '        ';
+  const indent = '      ';
   return [
-    '# generated for the lint benchmark',
     'apiVersion: apps/v1',
     'kind: Deployment',
     'metadata:',
     `  name: service-${i}`,
     `  namespace: team-${i % 13}`,
-    '  labels:',
-    `    app.kubernetes.io/name: service-${i}`,
-    '    app.kubernetes.io/part-of: shop',
     ...(i % 17 === 0 ? ['  annotations:', '    kubefresh.io/ignore: "IMG005,IMG006"'] : []),
     'spec:',
     `  replicas: ${1 + (i % 5)}`,
     '  selector:',
-    '    matchLabels:',
-    `      app.kubernetes.io/name: service-${i}`,
+    `    matchLabels: {app: service-${i}}`,
     '  template:',
     '    metadata:',
-    '      labels:',
-    `        app.kubernetes.io/name: service-${i}`,
+    `      labels: {app: service-${i}}`,
     '    spec:',
-    '      serviceAccountName: default',
     '      initContainers:',
     container('migrate', i, 1, indent),
     '      containers:',
     container('app', i, 2, indent),
     container('proxy', i, 3, indent),
-    '      volumes:',
-    '        - name: cache',
-    '          emptyDir: {}',
   ].join('\n');
 }
 

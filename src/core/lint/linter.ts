@@ -7,7 +7,7 @@ import type { ResolvedLintConfig } from './config.js';
 import { classifyTag } from './moving-tags.js';
 import type { ContainerContext, InputRuleId, RuleId, RuleMeta, RuleResult } from './rule.js';
 import { CONTAINER_RULES, ruleMeta } from './rule-table.js';
-import { ReferenceTracker } from './rules/img009-inconsistent-references.js';
+import { type ReferenceKey, ReferenceTracker, referenceKey } from './rules/img009-inconsistent-references.js';
 
 /** Counts of what was linted, for summaries and benchmarks. */
 export interface LintStats {
@@ -17,6 +17,18 @@ export interface LintStats {
   containers: number;
   /** Documents read by the full YAML parser rather than the fast scanner. */
   slowDocuments: number;
+}
+
+interface CachedResult {
+  readonly meta: RuleMeta;
+  readonly severity: Severity;
+  readonly result: RuleResult;
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+interface CheckedContainer {
+  readonly reference: ReferenceKey | undefined;
+  readonly results: readonly CachedResult[];
 }
 
 type ParsedImage = { ref: ImageRef; error?: undefined } | { ref?: undefined; error: string };
@@ -32,6 +44,11 @@ export class Linter {
   readonly stats: LintStats = { files: 0, documents: 0, workloads: 0, containers: 0, slowDocuments: 0 };
   private readonly references = new ReferenceTracker();
   private readonly parsed = new Map<string, ParsedImage>();
+  /**
+   * Rule results per (image, written policy) within one file: manifests repeat the same image many
+   * times, and every rule's result depends only on those, the file and the configuration.
+   */
+  private readonly results = new Map<string, CheckedContainer>();
 
   constructor(readonly config: ResolvedLintConfig) {}
 
@@ -114,50 +131,71 @@ export class Linter {
   }
 
   private lintContainer(file: string, workload: Workload, container: ContainerImage, out: Finding[]): void {
-    const context = this.context(file, workload, container);
-    const ignored = new Set(workload.ignore);
-    const suppressAll = ignored.has('ALL') || ignored.has('*');
+    const ignored = workload.ignore.length === 0 ? undefined : new Set(workload.ignore);
+    const suppressAll = ignored !== undefined && (ignored.has('ALL') || ignored.has('*'));
     const location: SourceLocation = {
       file,
       line: container.image?.line ?? container.line,
       column: container.image?.column ?? container.column,
     };
     const subject = subjectOf(workload, container);
+    const checked = this.check(file, workload, container);
+    for (const { meta, severity, result, evidence } of checked.results) {
+      if (suppressAll || ignored?.has(meta.id)) continue;
+      out.push({
+        code: meta.id,
+        severity,
+        subject,
+        message: result.message,
+        location,
+        evidence,
+        remedy: result.remedy,
+      });
+    }
+    if (checked.reference && !suppressAll && !ignored?.has('IMG009')) {
+      this.references.add(checked.reference, location, subject);
+    }
+  }
+
+  /**
+   * Every rule's result for this container. Results are cached per file by image, written policy
+   * and field path (manifests repeat them a lot): everything a result depends on besides the file
+   * and the configuration. Findings share the cached evidence objects; they are read-only.
+   */
+  private check(file: string, workload: Workload, container: ContainerImage): CheckedContainer {
+    const image = container.image?.value;
+    const field = container.imagePullPolicy;
+    // Without a string image, messages name the container: nothing to share.
+    const key =
+      image === undefined
+        ? undefined
+        : `${image}\n${field === undefined ? '\u0000' : (field.value ?? `\u0001${field.nonString}`)}\n${container.path}`;
+    const cached = key === undefined ? undefined : this.results.get(key);
+    if (cached) return cached;
+    const context = this.context(file, workload, container);
+    const base: Record<string, unknown> = { image: context.image, path: container.path };
+    if (context.explicitPolicy) base.imagePullPolicy = context.explicitPolicy;
+    if (context.effectivePolicy) base.effectivePullPolicy = context.effectivePolicy;
+    const results: CachedResult[] = [];
     for (const rule of CONTAINER_RULES) {
-      if (suppressAll || ignored.has(rule.meta.id)) continue;
       const level = this.level(rule.meta);
       if (level === undefined) continue;
       const result = rule.check(context);
-      if (result) out.push(this.finding(rule.meta, level, result, subject, location, context));
+      if (result === undefined) continue;
+      const configured = this.config.levels[rule.meta.id] !== rule.meta.defaultSeverity;
+      results.push({
+        meta: rule.meta,
+        severity: configured ? level : (result.severity ?? level),
+        result,
+        evidence: result.evidence ? { ...base, ...result.evidence } : base,
+      });
     }
-    if (context.ref && !suppressAll && !ignored.has('IMG009'))
-      this.references.add(context.ref, location, subject);
-  }
-
-  private finding(
-    meta: RuleMeta,
-    level: Severity,
-    result: RuleResult,
-    subject: FindingSubject,
-    location: SourceLocation,
-    context: ContainerContext,
-  ): Finding {
-    const configured = this.config.levels[meta.id] !== meta.defaultSeverity;
-    return {
-      code: meta.id,
-      severity: configured ? level : (result.severity ?? level),
-      subject,
-      message: result.message,
-      location,
-      evidence: {
-        image: context.image,
-        path: context.container.path,
-        ...(context.explicitPolicy ? { imagePullPolicy: context.explicitPolicy } : {}),
-        ...(context.effectivePolicy ? { effectivePullPolicy: context.effectivePolicy } : {}),
-        ...result.evidence,
-      },
-      remedy: result.remedy,
-    };
+    const checked: CheckedContainer = { reference: context.ref && referenceKey(context.ref), results };
+    if (key !== undefined) {
+      if (this.results.size >= PARSE_CACHE_LIMIT) this.results.clear();
+      this.results.set(key, checked);
+    }
+    return checked;
   }
 
   private context(file: string, workload: Workload, container: ContainerImage): ContainerContext {

@@ -12,13 +12,16 @@ import type { TreeMap, TreeNode, TreeScalar, TreeSeq } from './tree.js';
  * full parser with its exact codes and positions. A differential test holds the two to that.
  */
 
-/** One document of a stream: its lines [startLine, endLine) (0-based) and, if the fast path could read it, the tree. */
+/** One document of a stream: its lines [startLine, endLine) (0-based), read on demand. */
 export interface FastDocument {
   /** 0-based index of the first line of this document's slice (the `---` line when there is one). */
   readonly startLine: number;
   readonly endLine: number;
-  /** The document's root, `null` for an empty document, `undefined` when the full parser must read it. */
-  readonly root: TreeNode | null | undefined;
+  /**
+   * Reads the document: its root, `null` when empty, `undefined` when the full parser must read it.
+   * Reading on demand keeps one document's tree alive at a time, however long the stream.
+   */
+  read(): TreeNode | null | undefined;
 }
 
 /** Thrown inside the scanner to abandon a document; never escapes this module. */
@@ -51,63 +54,60 @@ interface Frame {
   pendingDash: boolean;
 }
 
-/** Splits `text` into documents and reads each one it can. `lines` is `text` split on `\n`. */
+/**
+ * Splits `text` into documents at `---` and `...` lines (cheap: no parsing) and returns a reader for
+ * each. `lines` is `text` split on `\n`. A `%` directive anywhere, or a BOM, sends the whole text to
+ * the full parser (`wholeFileFallback`), since directives apply across document boundaries.
+ */
 export function fastScan(text: string): {
   lines: string[];
   documents: FastDocument[];
   wholeFileFallback: boolean;
 } {
   const lines = text.split('\n');
-  const documents: FastDocument[] = [];
-  if (text.charCodeAt(0) === 0xfeff) {
-    return {
-      lines,
-      documents: [{ startLine: 0, endLine: lines.length, root: undefined }],
-      wholeFileFallback: true,
-    };
+  if (text.charCodeAt(0) === 0xfeff || text.charCodeAt(0) === 0x25 || text.includes('\n%')) {
+    return { lines, documents: [fallbackDocument(0, lines.length)], wholeFileFallback: true };
   }
+  const documents: FastDocument[] = [];
   let start = 0;
   let contentStart = 0;
   let markerFallback = false;
-  const flush = (end: number): void => {
-    if (end > start) {
-      const root = markerFallback ? undefined : readDocument(lines, contentStart, end);
-      if (root !== null || hasContent(lines, start, end) || start > 0) {
-        documents.push({ startLine: start, endLine: end, root });
-      }
+  /** Ends the current document at line `end` (exclusive); its content stops at `contentEnd`. */
+  const flush = (end: number, contentEnd = end): void => {
+    if (end <= start) return;
+    if (markerFallback) {
+      documents.push(fallbackDocument(start, end));
+      return;
     }
+    // Comment-only text before the first marker is not a document.
+    if (start === 0 && !hasContent(lines, 0, contentEnd)) return;
+    const from = contentStart;
+    documents.push({ startLine: start, endLine: end, read: () => readDocument(lines, from, contentEnd) });
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const c0 = line.charCodeAt(0);
-    if (c0 === 0x25 /* % */) {
-      return {
-        lines,
-        documents: [{ startLine: 0, endLine: lines.length, root: undefined }],
-        wholeFileFallback: true,
-      };
-    }
     if ((c0 === 0x2d /* - */ || c0 === 0x2e) /* . */ && isMarker(line)) {
-      flush(i);
       if (c0 === 0x2d) {
+        flush(i);
         start = i;
         contentStart = i + 1;
         markerFallback = !isBlankOrComment(line, 3);
       } else {
-        // `...` ends a document; what follows (if anything) is a new bare document.
+        // `...` ends a document (the line stays with it); what follows is a new bare document.
+        flush(i + 1, i);
         start = i + 1;
         contentStart = i + 1;
         markerFallback = false;
-        // keep the `...` line attached to the document it ends
-        if (documents.length > 0) {
-          const last = documents[documents.length - 1]!;
-          documents[documents.length - 1] = { ...last, endLine: i + 1 };
-        }
       }
     }
   }
   flush(lines.length);
   return { lines, documents, wholeFileFallback: false };
+}
+
+function fallbackDocument(startLine: number, endLine: number): FastDocument {
+  return { startLine, endLine, read: () => undefined };
 }
 
 function isMarker(line: string): boolean {

@@ -19,6 +19,7 @@ export { composeDocuments } from './compose.js';
 export { fastScan } from './fast-scan.js';
 export {
   type DocumentSlice,
+  forEachDocument,
   type ReadDocument,
   readDocuments,
   scanManifest,

@@ -19,8 +19,8 @@ export interface DocumentSlice {
   readonly startLine: number;
   /** Loads the exact text of the slice (only needed when the fast scanner declined). */
   text(): string;
-  /** The tree, `null` for an empty document, `undefined` when the full parser must read it. */
-  readonly fastRoot: TreeNode | null | undefined;
+  /** Reads the tree: `null` for an empty document, `undefined` when the full parser must read it. */
+  fastRoot(): TreeNode | null | undefined;
 }
 
 /**
@@ -29,11 +29,11 @@ export interface DocumentSlice {
  */
 export function splitDocuments(text: string): DocumentSlice[] {
   const { lines, documents, wholeFileFallback } = fastScan(text);
-  if (wholeFileFallback) return [{ startLine: 0, text: () => text, fastRoot: undefined }];
+  if (wholeFileFallback) return [{ startLine: 0, text: () => text, fastRoot: () => undefined }];
   let offsets: number[] | undefined;
   return documents.map((doc) => ({
     startLine: doc.startLine,
-    fastRoot: doc.root,
+    fastRoot: () => doc.read(),
     text: () => {
       offsets ??= lineOffsets(lines);
       return text.slice(offsets[doc.startLine], offsets[doc.endLine]);
@@ -47,14 +47,27 @@ export function splitDocuments(text: string): DocumentSlice[] {
  */
 export function readDocuments(text: string): ReadDocument[] {
   const out: ReadDocument[] = [];
+  forEachDocument(text, (doc) => {
+    out.push(doc);
+  });
+  return out;
+}
+
+/**
+ * Like {@link readDocuments}, but hands each document to `visit` as soon as it is read and keeps
+ * nothing, so memory holds one document's tree at a time.
+ */
+export function forEachDocument(text: string, visit: (doc: ReadDocument) => void): void {
+  let index = 0;
+  const sink = { push: (doc: Omit<ReadDocument, 'index'>) => visit({ ...doc, index: index++ }) };
   for (const slice of splitDocuments(text)) {
-    if (slice.fastRoot === undefined) {
-      pushComposed(out, slice.text(), slice.startLine);
-    } else if (slice.fastRoot !== null) {
-      out.push({ index: out.length, root: slice.fastRoot, problems: [], slow: false });
+    const root = slice.fastRoot();
+    if (root === undefined) {
+      pushComposed(sink, slice.text(), slice.startLine);
+    } else if (root !== null) {
+      sink.push({ root, problems: [], slow: false });
     }
   }
-  return out;
 }
 
 function lineOffsets(lines: readonly string[]): number[] {
@@ -68,16 +81,19 @@ function lineOffsets(lines: readonly string[]): number[] {
   return offsets;
 }
 
-function pushComposed(out: ReadDocument[], text: string, lineOffset: number): void {
+function pushComposed(
+  out: { push(doc: Omit<ReadDocument, 'index'>): void },
+  text: string,
+  lineOffset: number,
+): void {
   try {
     for (const composed of composeDocuments(text, lineOffset)) {
       if (composed.root === null && composed.problems.length === 0) continue;
-      out.push({ index: out.length, root: composed.root, problems: composed.problems, slow: true });
+      out.push({ root: composed.root, problems: composed.problems, slow: true });
     }
   } catch (err) {
     if (!(err instanceof TooComplex)) throw err;
     out.push({
-      index: out.length,
       root: null,
       problems: [
         {
@@ -97,11 +113,12 @@ export function scanManifest(text: string): ScanResult {
   const workloads: Workload[] = [];
   const problems: ManifestProblem[] = [];
   let slowDocuments = 0;
-  const docs = readDocuments(text);
-  for (const doc of docs) {
+  let documents = 0;
+  forEachDocument(text, (doc) => {
+    documents++;
     if (doc.slow) slowDocuments++;
     problems.push(...doc.problems);
     if (doc.problems.length === 0) workloads.push(...extractWorkloads(doc.root, doc.index));
-  }
-  return { documents: docs.length, workloads, problems, slowDocuments };
+  });
+  return { documents, workloads, problems, slowDocuments };
 }

@@ -34,6 +34,7 @@ export interface TreeSeq extends Position {
 
 export type TreeNode = TreeScalar | TreeMap | TreeSeq;
 
+const MAYBE_NOT_STRING = new Set([...'~nNtTfF0123456789+-.'].map((ch) => ch.charCodeAt(0)));
 const CORE_NULL = /^(?:~|null|Null|NULL|)$/;
 const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
 const CORE_NUMBER =
@@ -42,6 +43,9 @@ const CORE_NUMBER =
 /** What a scalar means under the YAML 1.2 core schema: a string, or null / boolean / number. */
 export function scalarKind(node: TreeScalar): 'string' | 'null' | 'bool' | 'number' {
   if (!node.plain) return 'string';
+  // Only these first characters can start a null, boolean or number; most strings skip the regexps.
+  const c = node.text.charCodeAt(0);
+  if (!Number.isNaN(c) && !MAYBE_NOT_STRING.has(c)) return 'string';
   if (CORE_NULL.test(node.text)) return 'null';
   if (CORE_BOOL.test(node.text)) return 'bool';
   if (CORE_NUMBER.test(node.text)) return 'number';

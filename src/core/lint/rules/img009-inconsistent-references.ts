@@ -27,6 +27,18 @@ export interface InconsistentReference {
   readonly evidence: Readonly<Record<string, unknown>>;
 }
 
+/** How IMG009 tells references apart: the repository, and `:tag@digest` as far as written. */
+export interface ReferenceKey {
+  readonly repository: string;
+  readonly reference: string;
+}
+
+/** The {@link ReferenceKey} of a parsed image (no tag and no digest counts as `:latest`). */
+export function referenceKey(ref: ImageRef): ReferenceKey {
+  const tag = ref.tag === undefined ? (ref.digest === undefined ? ':latest' : '') : `:${ref.tag}`;
+  return { repository: ref.name(), reference: `${tag}${ref.digest === undefined ? '' : `@${ref.digest}`}` };
+}
+
 /**
  * Collects references across all inputs. Memory grows with the number of distinct references,
  * not with the number of containers: only the first place each reference appears is kept.
@@ -34,14 +46,13 @@ export interface InconsistentReference {
 export class ReferenceTracker {
   private readonly byRepository = new Map<string, Map<string, Occurrence>>();
 
-  add(ref: ImageRef, location: SourceLocation, subject: Occurrence['subject']): void {
-    const repository = ref.name();
+  add(key: ReferenceKey, location: SourceLocation, subject: Occurrence['subject']): void {
+    const { repository, reference } = key;
     let refs = this.byRepository.get(repository);
     if (refs === undefined) {
       refs = new Map();
       this.byRepository.set(repository, refs);
     }
-    const reference = `${ref.tag === undefined ? (ref.digest === undefined ? ':latest' : '') : `:${ref.tag}`}${ref.digest === undefined ? '' : `@${ref.digest}`}`;
     const known = refs.get(reference);
     if (known) known.count++;
     else refs.set(reference, { reference, location, subject, count: 1 });
