@@ -265,6 +265,12 @@ export function freshnessOf(
           `${pods} run ${image}, but the registry does not have it (${fact.message})${tags}`,
         );
       }
+    } else if (running.every((p) => p.bareConfig)) {
+      const why = fact === undefined ? 'it was not asked' : fact.message;
+      emit(
+        'LOCAL_IMPORT',
+        `${pods} run an imported image (imageID ${shortDigest(running[0]!.digest)} has no repo digest); the registry could not be checked (${why})`,
+      );
     } else if (pinned && running.every((p) => p.match !== null)) {
       emit('OK_PINNED', `${all} the pinned digest ${shortDigest(ref.digest)}`);
     } else {

@@ -635,3 +635,16 @@ describe('diagnose: risks and combinations', () => {
     });
   });
 });
+
+describe('diagnose: imported images without a registry answer', () => {
+  it('bare config digests are LOCAL_IMPORT even when the registry cannot be asked', () => {
+    const input = web(
+      two(D('c')),
+      { [IMAGE]: { ok: false, errorClass: 'unreachable', message: 'connection refused' } },
+      { policy: 'Always' },
+    );
+    expect(only(diagnose(input), 'LOCAL_IMPORT').message).toBe(
+      '2 pods run an imported image (imageID sha256:cccccccccccc has no repo digest); the registry could not be checked (connection refused)',
+    );
+  });
+});
