@@ -6,10 +6,19 @@ import { ObjectStore } from '../../../src/sim/store/index.js';
 import { type Kubectl, kubectlBinary, kubectlFor } from '../../support/kubectl.js';
 import { startFakeKubelet } from './support/fake-kubelet.js';
 
-const binary = kubectlBinary();
+/** The kubectl on PATH (1.32) and the oldest and newest clients installed beside it. */
+const CLIENTS = [
+  ['1.32', kubectlBinary()],
+  ['1.27', kubectlBinary('1.27')],
+  ['1.33', kubectlBinary('1.33')],
+] as const;
 
 /** Real kubectl against the API server with these controllers: what users see of a rollout. */
-describe.skipIf(!binary)('kubectl rollout against the simulated control plane', () => {
+describe.each(CLIENTS)('kubectl %s rollout against the simulated control plane', (_version, binary) => {
+  if (!binary) {
+    it.skip('kubectl client not installed', () => {});
+    return;
+  }
   const clock = new ScaledClock(10);
   const store = new ObjectStore(clock);
   const errors: unknown[] = [];
