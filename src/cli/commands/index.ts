@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.js';
 import { digestCommand } from './digest.js';
 import { doctorCommand } from './doctor.js';
 import { lintCommand } from './lint.js';
+import { nodesCommand } from './nodes.js';
 import { pinCommand } from './pin.js';
 import { refCommand } from './ref.js';
 import { simCommand } from './sim.js';
@@ -13,6 +14,7 @@ export const COMMANDS: ReadonlyArray<(context: CommandContext) => Command> = [
   refCommand,
   digestCommand,
   doctorCommand,
+  nodesCommand,
   pinCommand,
   simCommand,
 ];

@@ -20,6 +20,7 @@ export { classifyPullError, type MissingConfig, parseMissingConfig, pullErrorCau
 export { CODE_INFO, type CodeInfo, DOCTOR_CODES, type DoctorCode, type Verdict } from './codes.js';
 export { diagnose, imagesToResolve, workloadSubjects } from './diagnose.js';
 export { doctorCodesMarkdown } from './docs.js';
+export { NODE_STATUS_MAX_IMAGES, type NodeTagRow, nodeImages, type TagView } from './nodes.js';
 export { localhostMirrorSnippet, type RemedyContext, recommend } from './recommend.js';
 export { type RolloutState, rolloutState } from './rollout.js';
 export { groupByWorkload, summaryLine, verdictOf, type WorkloadReport, worstSeverity } from './summary.js';
