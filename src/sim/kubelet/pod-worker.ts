@@ -10,15 +10,8 @@ import { ContainerConfigError, resolveContainerEnv } from './container-env.js';
 import { ContainerLogs, type LogNotFound, type LogOptions } from './container-logs.js';
 import { goDuration, parseQuantity } from './format.js';
 import type { ImageManager } from './image-manager.js';
-import {
-  type ContainerRecord,
-  type ContainerState,
-  containerStatus,
-  type ImageNames,
-  type Json,
-  podPhase,
-  qosClass,
-} from './pod-status.js';
+import type { ContainerRecord, ContainerState, ImageNames, Json } from './pod-status.js';
+import { buildPodStatus, ConditionTimes } from './pod-status-builder.js';
 
 /** How often the kubelet re-syncs a pod stuck on an error it cannot back off from (config errors). */
 const RESYNC_MS = 10_000;
@@ -56,7 +49,7 @@ export class PodWorker {
   private readonly main: ContainerRecord[];
   private readonly startTime: string;
   private readonly podIP: string;
-  private readonly conditionTimes = new Map<string, { status: string; time: string }>();
+  private readonly conditions: ConditionTimes;
   private publishing = false;
   private dirty = false;
   private lastPublished = '';
@@ -93,6 +86,7 @@ export class PodWorker {
       for (const r of this.main) r.state = { waiting: { reason: 'PodInitializing' } };
     }
     this.startTime = apiTime(ctx.clock.now());
+    this.conditions = new ConditionTimes(() => ctx.clock.now());
     this.podIP = ctx.allocatePodIP();
   }
 
@@ -527,7 +521,17 @@ export class PodWorker {
     const { store } = this.ctx;
     const current = store.get('pods', this.namespace, this.name);
     if (!current || current.metadata.uid !== this.uid) return;
-    const status = this.buildStatus(current, names);
+    const status = buildPodStatus({
+      spec: current.spec as Json,
+      previousConditions: ((current.status as Json)?.conditions ?? []) as Json[],
+      init: this.init,
+      main: this.main,
+      names,
+      hostIP: this.ctx.hostIP,
+      podIP: this.podIP,
+      startTime: this.startTime,
+      conditions: this.conditions,
+    });
     const text = JSON.stringify(status);
     if (text === this.lastPublished) return;
     this.lastPublished = text;
@@ -535,92 +539,6 @@ export class PodWorker {
     next.status = status;
     delete next.metadata.resourceVersion;
     store.update('pods', next);
-  }
-
-  private buildStatus(current: KubeObject, names: Map<string, ImageNames | undefined>): Json {
-    const restartPolicy = this.restartPolicy();
-    const phase = podPhase(restartPolicy, this.init, this.main);
-    const initDone = this.init.every((r) => 'terminated' in r.state && r.state.terminated.exitCode === 0);
-    const unready = this.main.filter((r) => !r.ready).map((r) => r.name);
-    const incomplete = this.init
-      .filter((r) => !('terminated' in r.state && r.state.terminated.exitCode === 0))
-      .map((r) => r.name);
-    const completed = phase === 'Succeeded';
-    const previous = ((current.status as Json)?.conditions ?? []) as Json[];
-    const scheduled = previous.find((c) => c.type === 'PodScheduled');
-    const conditions = [
-      this.condition('PodReadyToStartContainers', true),
-      incomplete.length === 0
-        ? this.condition('Initialized', true, completed ? 'PodCompleted' : undefined)
-        : this.condition(
-            'Initialized',
-            false,
-            'ContainersNotInitialized',
-            `containers with incomplete status: [${incomplete.join(' ')}]`,
-          ),
-      unready.length === 0
-        ? this.condition('Ready', true)
-        : this.condition(
-            'Ready',
-            false,
-            completed ? 'PodCompleted' : 'ContainersNotReady',
-            completed ? undefined : `containers with unready status: [${unready.join(' ')}]`,
-          ),
-      unready.length === 0
-        ? this.condition('ContainersReady', true)
-        : this.condition(
-            'ContainersReady',
-            false,
-            completed ? 'PodCompleted' : 'ContainersNotReady',
-            completed ? undefined : `containers with unready status: [${unready.join(' ')}]`,
-          ),
-      scheduled ?? {
-        type: 'PodScheduled',
-        status: 'True',
-        lastProbeTime: null,
-        lastTransitionTime: this.startTime,
-      },
-    ];
-    const status: Json = {
-      phase,
-      conditions,
-      hostIP: this.ctx.hostIP,
-      hostIPs: [{ ip: this.ctx.hostIP }],
-      podIP: this.podIP,
-      podIPs: [{ ip: this.podIP }],
-      startTime: this.startTime,
-      ...(this.init.length > 0
-        ? {
-            initContainerStatuses: this.init.map((r) =>
-              containerStatus(r, r.imageId ? names.get(r.imageId) : undefined),
-            ),
-          }
-        : {}),
-      containerStatuses: this.main.map((r) =>
-        containerStatus(r, r.imageId ? names.get(r.imageId) : undefined),
-      ),
-      qosClass: qosClass(current.spec as Json),
-    };
-    if (!initDone && this.init.length > 0) {
-      for (const r of this.main)
-        if (r.containerId === undefined) r.state = { waiting: { reason: 'PodInitializing' } };
-    }
-    return status;
-  }
-
-  private condition(type: string, ok: boolean, reason?: string, message?: string): Json {
-    const status = ok ? 'True' : 'False';
-    const previous = this.conditionTimes.get(type);
-    const time = previous && previous.status === status ? previous.time : apiTime(this.ctx.clock.now());
-    this.conditionTimes.set(type, { status, time });
-    return {
-      type,
-      status,
-      lastProbeTime: null,
-      lastTransitionTime: time,
-      ...(reason ? { reason } : {}),
-      ...(message ? { message } : {}),
-    };
   }
 
   /** Declared for tests and debugging: the container records. */
