@@ -97,6 +97,23 @@ describe('scheduler', () => {
     expect(nodeOf(cluster, 'db')).toBe('n3');
   });
 
+  it('does not retry unschedulable pods on node heartbeats', async () => {
+    cluster = startTestCluster({ run });
+    cluster.node('n1', { metadata: { name: 'n1' }, spec: { unschedulable: true } });
+    pod(cluster, 'waiting');
+    await cluster.waitFor('failed', () => cluster.events('FailedScheduling').length > 0);
+    for (let i = 0; i < 5; i++) {
+      const node = structuredClone(cluster.get('nodes', 'n1')!) as Loose;
+      node.status = { ...node.status, heartbeat: i };
+      cluster.store.update('nodes', node);
+      await sleep(2);
+    }
+    const [event] = cluster.store.list('events').items.filter((e) => e.reason === 'FailedScheduling');
+    expect(event?.count).toBe(1);
+    cordon(cluster, 'n1', false);
+    await cluster.waitFor('bound', () => nodeOf(cluster, 'waiting'));
+  });
+
   it('keeps pods off tainted and not-ready nodes unless they tolerate it', async () => {
     cluster = startTestCluster({ run });
     cluster.node('gpu', {

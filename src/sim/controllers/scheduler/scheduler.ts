@@ -17,6 +17,8 @@ interface NodeState {
   node: NodeView;
   /** False while only pods name the node (it was deleted or is not seen yet): never a candidate. */
   known: boolean;
+  /** What the filters read from the node, to tell a relevant change from a heartbeat. */
+  fit: string;
   pods: number;
   byOwner: Map<string, number>;
 }
@@ -62,13 +64,19 @@ export class Scheduler {
           if (state) state.known = false;
           return;
         }
+        const node = event.object as NodeView;
+        const fit = fitSignature(node);
+        // Heartbeats change nothing the filters look at: only a change that could let a pod fit
+        // (or a new node) sends unschedulable pods back to the queue, as the real queueing hints do.
+        const relevant = !state?.known || state.fit !== fit;
         if (state) {
-          state.node = event.object as NodeView;
+          state.node = node;
           state.known = true;
+          state.fit = fit;
         } else {
-          this.nodes.set(name, { node: event.object as NodeView, known: true, pods: 0, byOwner: new Map() });
+          this.nodes.set(name, { node, known: true, fit, pods: 0, byOwner: new Map() });
         }
-        this.retryUnschedulable();
+        if (relevant) this.retryUnschedulable();
       }),
       inform(this.store, 'pods', (event) => {
         const pod = event.object as Pod;
@@ -204,7 +212,7 @@ export class Scheduler {
     if (!state) {
       // A pod can name a node the scheduler has not seen yet; count it once the node appears.
       const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName } };
-      state = { node, known: false, pods: 0, byOwner: new Map() };
+      state = { node, known: false, fit: '', pods: 0, byOwner: new Map() };
       this.nodes.set(nodeName, state);
     }
     state.pods++;
@@ -224,6 +232,16 @@ export class Scheduler {
       else state.byOwner.set(placement.owner, count);
     }
   }
+}
+
+function fitSignature(node: NodeView): string {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '';
+  return JSON.stringify([
+    node.metadata.labels ?? {},
+    node.spec?.unschedulable ?? false,
+    node.spec?.taints ?? [],
+    ready,
+  ]);
 }
 
 function withCondition(conditions: Condition[] | undefined, condition: Condition): Condition[] {
