@@ -1,7 +1,13 @@
 import { isKubefreshError } from '../../errors/index.js';
 import type { Finding, FindingSubject, Severity, SourceLocation } from '../findings/index.js';
 import { type ImageRef, parseImageRef } from '../image-ref/index.js';
-import { type ContainerImage, type ManifestProblem, scanManifest, type Workload } from '../manifest/index.js';
+import {
+  type ContainerImage,
+  extractWorkloads,
+  forEachDocument,
+  type ManifestProblem,
+  type Workload,
+} from '../manifest/index.js';
 import { defaultPullPolicy, isPullPolicy, type PullPolicy } from '../pull-policy/index.js';
 import type { ResolvedLintConfig } from './config.js';
 import { classifyTag } from './moving-tags.js';
@@ -53,26 +59,37 @@ export class Linter {
   constructor(readonly config: ResolvedLintConfig) {}
 
   /** Lints the text of one input (`file` is how findings name it). Findings come in file order. */
-  lintText(file: string, text: string): Finding[] {
-    const scan = scanManifest(text);
-    this.stats.files++;
-    this.stats.documents += scan.documents;
-    this.stats.workloads += scan.workloads.length;
-    this.stats.slowDocuments += scan.slowDocuments;
+  lintText(file: string, text: string): Finding[];
+  /**
+   * Streams the findings of one input to `sink` instead, document by document, keeping nothing:
+   * memory then holds one document whatever the size of the input.
+   */
+  lintText(file: string, text: string, sink: (finding: Finding) => void): void;
+  lintText(file: string, text: string, sink?: (finding: Finding) => void): Finding[] | undefined {
     const findings: Finding[] = [];
-    for (const problem of scan.problems) {
-      const finding = this.problemFinding(file, problem);
-      if (finding) findings.push(finding);
-    }
-    for (const workload of scan.workloads) {
-      for (const container of workload.containers) {
-        this.stats.containers++;
-        this.lintContainer(file, workload, container, findings);
+    const emit = sink ?? ((finding: Finding) => findings.push(finding));
+    // Cached rule results name this file in their remedies: they are valid for one input only.
+    this.results.clear();
+    this.stats.files++;
+    // Documents come in order, and a document has either problems or workloads, so findings come
+    // out sorted by position without sorting.
+    forEachDocument(text, (doc) => {
+      this.stats.documents++;
+      if (doc.slow) this.stats.slowDocuments++;
+      for (const problem of doc.problems) {
+        const finding = this.problemFinding(file, problem);
+        if (finding) emit(finding);
       }
-    }
-    return findings.sort(
-      (a, b) => a.location!.line - b.location!.line || a.location!.column - b.location!.column,
-    );
+      if (doc.problems.length > 0) return;
+      for (const workload of extractWorkloads(doc.root, doc.index)) {
+        this.stats.workloads++;
+        for (const container of workload.containers) {
+          this.stats.containers++;
+          this.lintContainer(file, workload, container, emit);
+        }
+      }
+    });
+    return sink ? undefined : findings;
   }
 
   /** A finding about an input that could not be read as text (FILE001–FILE003); undefined when that rule is off. */
@@ -130,7 +147,12 @@ export class Linter {
     };
   }
 
-  private lintContainer(file: string, workload: Workload, container: ContainerImage, out: Finding[]): void {
+  private lintContainer(
+    file: string,
+    workload: Workload,
+    container: ContainerImage,
+    emit: (finding: Finding) => void,
+  ): void {
     const ignored = workload.ignore.length === 0 ? undefined : new Set(workload.ignore);
     const suppressAll = ignored !== undefined && (ignored.has('ALL') || ignored.has('*'));
     const location: SourceLocation = {
@@ -142,7 +164,7 @@ export class Linter {
     const checked = this.check(file, workload, container);
     for (const { meta, severity, result, evidence } of checked.results) {
       if (suppressAll || ignored?.has(meta.id)) continue;
-      out.push({
+      emit({
         code: meta.id,
         severity,
         subject,

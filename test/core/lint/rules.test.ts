@@ -250,3 +250,18 @@ spec:
     expect(images(anchors)).toEqual(['Pod/a@8:17', 'Pod/b@8:17', 'Pod/c@8:17']);
   });
 });
+
+describe('Linter across inputs', () => {
+  it('names each input in its own remedies, even for images seen in an earlier input', async () => {
+    const { Linter, resolveLintConfig, DEFAULT_SEVERITIES } = await import('../../../src/core/lint/index.js');
+    const linter = new Linter(resolveLintConfig(DEFAULT_SEVERITIES));
+    const text = deployment('nginx:1.25.3', 'Always');
+    const first = linter.lintText('a.yaml', text);
+    const streamed: string[] = [];
+    linter.lintText('b.yaml', text, (f) => streamed.push(...f.remedy.commands));
+    expect(first[0]!.remedy.commands).toContain('kubefresh pin a.yaml');
+    expect(streamed).toContain('kubefresh pin b.yaml');
+    expect(streamed).not.toContain('kubefresh pin a.yaml');
+    expect(linter.stats).toMatchObject({ files: 2, documents: 2, workloads: 2, containers: 2 });
+  });
+});
