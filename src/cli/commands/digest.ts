@@ -61,7 +61,9 @@ export function digestCommand(context: CommandContext): Command {
 Resolves with HEAD requests (not counted by Docker Hub's pull limit); GETs happen only for
 --platform and -o json. Credentials come from $DOCKER_CONFIG/config.json or ~/.docker/config.json.
 localhost and 127.0.0.1 registries may use plain HTTP. -o json prints an array, one object per
-reference. Exit code 0 when every reference resolved, 2 for bad arguments, 3 if any failed.
+reference: media type, index digest and platform digests, and the config digest of the --platform
+image or of a single-platform image (one GET more; not per platform, to spare pull quotas).
+Exit code 0 when every reference resolved, 2 for bad arguments, 3 if any failed.
 ${examples([
   ['The digest nginx:1.27 points at now (the multi-platform index)', 'kubefresh digest nginx:1.27'],
   ['Also the linux/arm64 image inside it', 'kubefresh digest --platform linux/arm64 nginx:1.27'],
