@@ -46,11 +46,14 @@ export default async function (log: (line: string) => void): Promise<void> {
       while (next < DEPLOYMENTS) {
         const i = next++;
         const body = deploymentObject('default', { name: `app-${i}`, image, replicas: REPLICAS });
-        const response = await fetch(`${cluster.apiUrl}/apis/apps/v1/namespaces/default/deployments`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
+        const post = () =>
+          fetch(`${cluster.apiUrl}/apis/apps/v1/namespaces/default/deployments`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+        // A kept-alive socket the busy server closed (ECONNRESET) is retried once, as client-go does.
+        const response = await post().catch(post);
         if (!response.ok) throw new Error(`create app-${i}: ${response.status} ${await response.text()}`);
       }
     };
