@@ -1,5 +1,5 @@
 import { type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
-import { isKubefreshError } from '../../errors/index.js';
+import { kubeletInvalidImageMessage } from '../../core/pull-policy/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventRecorder } from '../events/index.js';
 import type { NodeImageStore, StoredImage } from '../node/index.js';
@@ -55,15 +55,12 @@ export class ImageManager {
     const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
       recorder.record({ involved: pod, type, reason, message, fieldPath });
 
-    let ref: ImageRef;
-    try {
-      ref = parseImageRef(image);
-    } catch (error) {
-      const reason = isKubefreshError(error) ? String(error.details?.reason ?? error.message) : String(error);
-      const message = `Failed to apply default image tag "${image}": couldn't parse image name "${image}": ${reason}`;
-      event('Warning', 'InspectFailed', message);
-      return { ok: false, reason: 'InvalidImageName', message };
+    const invalid = kubeletInvalidImageMessage(image);
+    if (invalid !== undefined) {
+      event('Warning', 'InspectFailed', invalid);
+      return { ok: false, reason: 'InvalidImageName', message: invalid };
     }
+    const ref: ImageRef = parseImageRef(image);
     const policy = pullPolicyOf(container);
     const localRef = containerdRef(ref);
     const present = policy === 'Always' ? undefined : await images.resolve(localRef);
