@@ -164,7 +164,7 @@ describe.skipIf(!binary)('kubefresh doctor on the seed scenarios', () => {
     expect(codes.configured).toContain('CONFIG_MISSING');
     const crash = report.findings.find((f) => f.code === 'CRASH_LOOP')!;
     expect(crash.message).toMatch(
-      /is crash-looping in app: exit code 1 \(Error\), \d+ restarts?; last log line: /,
+      /(is|are) crash-looping in app: exit code 1 \(Error\), \d+ restarts?; last log line: "panic: config: DATABASE_URL is not set"$/,
     );
     expect(crash.remedy.commands).toContain(`kubectl rollout undo -n ${ns} deployment/web`);
     const config = report.findings.find((f) => f.code === 'CONFIG_MISSING')!;
