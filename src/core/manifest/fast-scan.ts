@@ -219,7 +219,7 @@ class DocumentReader {
       this.stack.pop();
     }
     if (this.root !== null) throw GIVE_UP; // a second root, or a line left of the root's column
-    this.root = this.openAt(line, indent, lineNo, undefined);
+    this.root = this.openAt(line, indent, lineNo);
   }
 
   /** A line at the indentation of the top frame: the next dash item or map entry. */
@@ -239,13 +239,13 @@ class DocumentReader {
     const dash = top.pendingDash;
     top.pendingKey = undefined;
     top.pendingDash = false;
-    const value = this.openAt(line, indent, lineNo, top);
+    const value = this.openAt(line, indent, lineNo);
     if (dash) (top.node as TreeSeq).items.push(value);
     else (top.node as TreeMap).entries.set(key!, value);
   }
 
   /** Opens the block collection that starts at `indent` on this line (or reads a lone scalar root). */
-  private openAt(line: string, indent: number, lineNo: number, parent: Frame | undefined): TreeNode {
+  private openAt(line: string, indent: number, lineNo: number): TreeNode {
     if (isDash(line, indent)) {
       const seq: TreeSeq = { type: 'seq', items: [], line: lineNo, column: indent + 1 };
       const frame = this.push('seq', indent, seq);
@@ -260,7 +260,6 @@ class DocumentReader {
     }
     // A scalar on its own line: the value of a key on the line above, or a bare scalar document.
     // Multi-line plain scalars are common in prose, rare in manifests: let the full parser decide.
-    void parent;
     throw GIVE_UP;
   }
 
@@ -291,7 +290,7 @@ class DocumentReader {
     const seq = frame.node as TreeSeq;
     if (isDash(line, at) || findMapColon(line, at) >= 0) {
       // A compact nested collection: `- name: app` or `- - a`.
-      seq.items.push(this.openAt(line, at, lineNo, frame));
+      seq.items.push(this.openAt(line, at, lineNo));
       return;
     }
     seq.items.push(this.inlineValue(line, at, lineNo, indent, ''));

@@ -86,6 +86,22 @@ describe('readInputs', () => {
   });
 });
 
+describe('readInputs without permission', () => {
+  // root reads everything; the ELOOP case above covers an unreadable path there.
+  it.skipIf(process.getuid?.() === 0)(
+    'reports a file without read permission as IO_PERMISSION_DENIED',
+    async () => {
+      const { chmod } = await import('node:fs/promises');
+      await writeFile(join(dir, 'secret.yaml'), 'a: 1\n');
+      await chmod(join(dir, 'secret.yaml'), 0o000);
+      const [item] = await collect(['secret.yaml']);
+      expect(item!.kind === 'error' && item!.error.message).toBe(
+        'cannot read "secret.yaml": permission denied',
+      );
+    },
+  );
+});
+
 describe('loadLintConfig', () => {
   it('finds .kubefresh.yaml in a parent directory and validates it', async () => {
     const root = await mkdtemp(join(tmpdir(), 'kubefresh-config-'));

@@ -27,7 +27,7 @@ describe('lint on generated and garbage YAML', () => {
           expect((err as { code?: string }).code).toMatch(/^[A-Z]+_[A-Z_]+$/);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: 1000 },
     );
   });
 

@@ -75,7 +75,7 @@ describe('fast scanner against the full yaml composer', () => {
       fc.property(yamlStream, (text) => {
         compare(text);
       }),
-      { numRuns: Number(process.env.KUBEFRESH_PROPERTY_RUNS ?? 3000) },
+      { numRuns: Number(process.env.KUBEFRESH_PROPERTY_RUNS ?? 1500) },
     );
   });
 
