@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES } from '../errors/index.js';
 import { VERSION } from '../version.js';
-import { COMMANDS } from './commands/index.js';
+import { VERBS } from './commands/index.js';
 import { type CommandContext, createContext } from './context.js';
 import type { CliIO } from './io.js';
 import { renderError } from './render/error.js';
@@ -15,8 +15,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const context = createContext(io, (code) => {
     exitCode = code;
   });
-  const program = buildProgram(context);
   try {
+    const program = await buildProgram(context, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
@@ -38,7 +38,7 @@ function commanderExit(err: CommanderError, io: CliIO): number {
   return EXIT_CODES.USAGE;
 }
 
-function buildProgram(context: CommandContext): Command {
+async function buildProgram(context: CommandContext, argv: readonly string[]): Promise<Command> {
   const program = new Command('kubefresh')
     .description(
       'Make "what you deployed is what actually runs" visible, enforced and automatic on Kubernetes.',
@@ -67,7 +67,11 @@ Exit codes:
 Run 'kubefresh <command> --help' for a command's flags and examples.
 `,
   );
-  for (const register of COMMANDS) {
+  // Load only the verb being run; help, unknown verbs and no verb at all need the whole list.
+  const verb = argv.find((arg) => !arg.startsWith('-'));
+  const chosen = VERBS.filter((entry) => entry.name === verb);
+  const registrations = await Promise.all((chosen.length > 0 ? chosen : VERBS).map((entry) => entry.load()));
+  for (const register of registrations) {
     const command = register(context);
     command.exitOverride().configureOutput({
       writeOut: (text) => context.io.stdout.write(text),

@@ -1,20 +1,22 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { digestCommand } from './digest.js';
-import { doctorCommand } from './doctor.js';
-import { lintCommand } from './lint.js';
-import { nodesCommand } from './nodes.js';
-import { pinCommand } from './pin.js';
-import { refCommand } from './ref.js';
-import { simCommand } from './sim.js';
 
-/** Every verb, in the order `kubefresh --help` lists them. */
-export const COMMANDS: ReadonlyArray<(context: CommandContext) => Command> = [
-  lintCommand,
-  refCommand,
-  digestCommand,
-  doctorCommand,
-  nodesCommand,
-  pinCommand,
-  simCommand,
+/** A verb, loaded only when it is the one being run (or when help lists them all). */
+export interface VerbEntry {
+  readonly name: string;
+  readonly load: () => Promise<(context: CommandContext) => Command>;
+}
+
+/**
+ * Every verb, in the order `kubefresh --help` lists them. Each module is imported lazily so that
+ * `kubefresh digest` does not pay for loading the simulator or the Kubernetes client at start-up.
+ */
+export const VERBS: readonly VerbEntry[] = [
+  { name: 'lint', load: async () => (await import('./lint.js')).lintCommand },
+  { name: 'ref', load: async () => (await import('./ref.js')).refCommand },
+  { name: 'digest', load: async () => (await import('./digest.js')).digestCommand },
+  { name: 'pin', load: async () => (await import('./pin.js')).pinCommand },
+  { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
+  { name: 'nodes', load: async () => (await import('./nodes.js')).nodesCommand },
+  { name: 'sim', load: async () => (await import('./sim.js')).simCommand },
 ];
