@@ -63,39 +63,22 @@ function podFailure(
   }
   const waiting = status?.state?.waiting;
   const reason = waiting?.reason;
-  if (reason === undefined) {
-    if (pod.status?.phase === 'Pending' || reason === 'ContainerCreating') {
-      const mount = events.findLast(
-        (e) => e.reason === 'FailedMount' && parseMissingConfig(e.message ?? '') !== undefined,
-      );
-      if (mount) {
-        return {
-          ...base,
-          code: 'CONFIG_MISSING',
-          detail: mount.message ?? '',
-          missing: parseMissingConfig(mount.message ?? '')!,
-        };
-      }
-    }
-    return undefined;
-  }
-  const mapped = WAITING_REASONS[reason];
+  const mapped = reason === undefined ? undefined : WAITING_REASONS[reason];
   if (mapped === undefined) {
-    if (reason === 'ContainerCreating') {
-      const mount = events.findLast(
-        (e) => e.reason === 'FailedMount' && parseMissingConfig(e.message ?? '') !== undefined,
-      );
-      if (mount) {
-        return {
-          ...base,
-          code: 'CONFIG_MISSING',
-          detail: mount.message ?? '',
-          missing: parseMissingConfig(mount.message ?? '')!,
-        };
-      }
-    }
-    return undefined;
+    // A missing ConfigMap or Secret volume keeps the pod in ContainerCreating; only events say why.
+    if (reason !== undefined && reason !== 'ContainerCreating') return undefined;
+    const mount = events.findLast(
+      (e) => e.reason === 'FailedMount' && parseMissingConfig(e.message ?? '') !== undefined,
+    );
+    if (mount === undefined) return undefined;
+    return {
+      ...base,
+      code: 'CONFIG_MISSING',
+      detail: mount.message ?? '',
+      missing: parseMissingConfig(mount.message ?? '')!,
+    };
   }
+  const said = reason ?? '';
   if (mapped === 'pull') {
     const failed = events.findLast((e) => e.reason === 'Failed' && PULL_FAILED.test(e.message ?? ''));
     const texts = [waiting?.message ?? '', failed?.message ?? ''];
@@ -110,7 +93,7 @@ function podFailure(
         (fact !== undefined && !fact.ok ? REGISTRY_ERROR_CODES[fact.errorClass] : undefined) ??
         'PULL_UNREACHABLE';
     }
-    return { ...base, code, detail: detail || (waiting?.message ?? reason), reason };
+    return { ...base, code, detail: detail || (waiting?.message ?? said), reason: said };
   }
   if (mapped === 'CONFIG_MISSING') {
     const message = waiting?.message ?? '';
@@ -121,13 +104,13 @@ function podFailure(
     return {
       ...base,
       code: mapped,
-      detail: waiting?.message ?? reason,
+      detail: waiting?.message ?? said,
       restartCount: status?.restartCount ?? 0,
       ...(lastTerminated?.exitCode === undefined ? {} : { exitCode: lastTerminated.exitCode }),
       ...(lastTerminated?.reason === undefined ? {} : { reason: lastTerminated.reason }),
     };
   }
-  return { ...base, code: mapped, detail: waiting?.message ?? reason, reason };
+  return { ...base, code: mapped, detail: waiting?.message ?? said, reason };
 }
 
 /** Registry facts by spec image text. */

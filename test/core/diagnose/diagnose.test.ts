@@ -648,3 +648,29 @@ describe('diagnose: imported images without a registry answer', () => {
     );
   });
 });
+
+describe('diagnose: volumes', () => {
+  it('a missing ConfigMap volume (FailedMount, pod stays ContainerCreating) is CONFIG_MISSING', () => {
+    const input = web(
+      [pod('p', 'web-abc', 'node-1', waiting('ContainerCreating', ''))],
+      {},
+      {
+        policy: 'Always',
+        events: [
+          podEvent(
+            'p',
+            'FailedMount',
+            'MountVolume.SetUp failed for volume "cfg" : configmap "settings" not found',
+          ),
+        ],
+      },
+    );
+    const finding = only(diagnose(input), 'CONFIG_MISSING');
+    expect(finding.message).toBe(
+      'pod p on node-1 cannot start app: ConfigMap settings does not exist (volume cfg)',
+    );
+    expect(finding.remedy.commands).toEqual([
+      'kubectl create configmap settings -n default --from-literal=KEY=<value>',
+    ]);
+  });
+});
