@@ -125,6 +125,26 @@ describe('kubefresh lint', () => {
     });
   });
 
+  it('validates against docs/lint-json.schema.json, errors included', async () => {
+    const { default: Ajv } = await import('ajv');
+    const { readFileSync } = await import('node:fs');
+    const schema = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../docs/lint-json.schema.json'), 'utf8'),
+    );
+    const AjvClass = Ajv as unknown as new (
+      o: object,
+    ) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown } };
+    const validate = new AjvClass({ allErrors: true }).compile(schema);
+    for (const args of [
+      ['lint', '-o', 'json', 'examples/'],
+      ['lint', '-o', 'json', 'missing.yaml', '-'],
+    ]) {
+      const result = await runKubefresh(args, { stdin: 'a:\n\tb: 1\n' });
+      const report = JSON.parse(result.stdout);
+      expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    }
+  });
+
   it('colours only on a TTY, and never with NO_COLOR or --no-color', async () => {
     const stdin = POD('nginx');
     expect((await runKubefresh(['lint', '-'], { stdin, tty: true })).stdout).toContain('\u001b[');

@@ -30,8 +30,6 @@ interface LintOptions {
   readonly maxFileSize?: number;
 }
 
-const INFORMATION_URI = 'https://github.com/kubefresh/kubefresh/blob/main/docs/rules.md';
-
 export function lintCommand(context: CommandContext): Command {
   return new Command('lint')
     .description(
@@ -185,11 +183,9 @@ async function runLint(
           fullDescription: r.why,
           help: r.fix,
           defaultLevel: r.defaultSeverity,
-          helpUri: `${INFORMATION_URI}#${r.id.toLowerCase()}`,
         })),
         toolName: 'kubefresh',
         version: VERSION,
-        informationUri: INFORMATION_URI,
         baseDir: io.cwd,
         notifications: errors.map((e) => ({
           message: e.message,

@@ -19,7 +19,8 @@ export interface SarifOptions {
   readonly rules: readonly SarifRule[];
   readonly toolName: string;
   readonly version: string;
-  readonly informationUri: string;
+  /** A page about the tool, when it has a public one. */
+  readonly informationUri?: string;
   /** File locations are written relative to this directory (GitHub resolves them against the repository root). */
   readonly baseDir: string;
   /** Errors that kept some input from being checked, reported as tool notifications. */
@@ -63,7 +64,7 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
             name: options.toolName,
             version: options.version,
             semanticVersion: options.version,
-            informationUri: options.informationUri,
+            ...(options.informationUri ? { informationUri: options.informationUri } : {}),
             rules: rules.map((r) => ({
               id: r.id,
               name: r.name,
