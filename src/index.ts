@@ -4,6 +4,22 @@
  */
 
 export {
+  ANONYMOUS,
+  type Credential,
+  type CredentialSource,
+  type DescribeOptions,
+  describeImage,
+  digestOf,
+  dockerConfigCredentials,
+  dockerConfigDir,
+  type ImageDescription,
+  type PlatformEntry,
+  type RateLimitInfo,
+  RegistryClient,
+  type RegistryClientOptions,
+  staticCredentials,
+} from './adapters/registry/index.js';
+export {
   type Finding,
   type FindingSubject,
   meetsThreshold,
@@ -49,5 +65,18 @@ export {
   redact,
   redactUrl,
 } from './errors/index.js';
-export type { Clock } from './ports/index.js';
+export {
+  type CheckResult,
+  checkPinned,
+  type ImageOccurrence,
+  type PinChange,
+  type PinFailure,
+  type PinFailureClass,
+  type PinInput,
+  type PinnedFile,
+  type PinOptions,
+  type PinResult,
+  pinManifests,
+} from './pipeline/pin/index.js';
+export type { Clock, FetchedManifest, Registry, ResolvedDescriptor } from './ports/index.js';
 export { VERSION } from './version.js';

@@ -4,6 +4,8 @@
  * implements the same ports over HTTP servers, so the code under test is the code users run.
  */
 export type { Clock } from './clock.js';
+export type { EventSink, PipelineEvent, PodCounts, SlowestPod, StepName } from './events.js';
+export type { BuilderName, BuildRequest, ImageBuilder } from './image-builder.js';
 export type {
   KubeClient,
   KubeList,
@@ -15,3 +17,4 @@ export type {
   WatchEvent,
   WatchOptions,
 } from './kube.js';
+export type { FetchedManifest, Registry, ResolvedDescriptor } from './registry.js';

@@ -5,6 +5,22 @@
  * backs `kubefresh sim` and `kubefresh demo`.
  */
 
+export {
+  type ApiServer,
+  type ApiServerOptions,
+  type Faults,
+  kubeconfigYaml,
+  type LogOptions,
+  type LogSource,
+  startApiServer,
+  writeKubeconfig,
+} from '../sim/apiserver/index.js';
+export { ScaledClock } from '../sim/clock.js';
+export {
+  type RunningControllers,
+  type StartControllersOptions,
+  startControllers,
+} from '../sim/controllers/index.js';
 export * from '../sim/images/behaviour-labels.js';
 export {
   type ArchiveOptions,
@@ -24,6 +40,7 @@ export {
   pushImage,
   writeOciLayout,
 } from '../sim/images/index.js';
+export { type Kubelet, type Kubelets, type KubeletsOptions, startKubelets } from '../sim/kubelet/index.js';
 export {
   type FaultRule,
   InProcessRegistry,
@@ -33,3 +50,4 @@ export {
   type RunningRegistry,
   startRegistry,
 } from '../sim/registry/index.js';
+export { ObjectStore } from '../sim/store/index.js';
