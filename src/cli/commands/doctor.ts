@@ -202,7 +202,7 @@ export interface DoctorCliOptions {
 }
 
 function complete(target: string | undefined, flags: DoctorFlags, context: CommandContext): DoctorScope {
-  const namespace = flags.namespace ?? context.io.env.KUBEFRESH_NAMESPACE;
+  const namespace = flags.namespace;
   return {
     namespace: namespace ?? '',
     ...(flags.allNamespaces ? { allNamespaces: true } : {}),

@@ -128,6 +128,42 @@ describe('kubefresh doctor: platforms, pinning and faults', () => {
     }
   });
 
+  it('costs a fixed number of API requests and one registry lookup per distinct image', async () => {
+    const result = await runKubefresh(
+      ['doctor', '-v', '--kubeconfig', cluster.kubeconfigPath, '-n', ns, ...registryFlags(cluster)],
+      {
+        env: { HOME: '/nonexistent', NO_COLOR: '1' },
+      },
+    );
+    // deployments, statefulsets, daemonsets, replicasets, pods, nodes, events; a ping + 3 HEADs.
+    expect(result.stderr).toBe('requests: 7 to the API server, 4 to registries\n');
+  });
+
+  it('scopes to one workload, one pod, or a label selector', async () => {
+    const one = await doctorJson(cluster, ['-n', ns, 'deploy/pinned']);
+    expect(codesByWorkload(one.report)).toEqual({ pinned: ['OK_PINNED'] });
+    const podName = (await doctorJson(cluster, ['-n', ns])).report.findings.find(
+      (f) => f.subject.name === 'slow',
+    )!.subject.pod!;
+    const pod = await doctorJson(cluster, ['-n', ns, `pod/${podName}`]);
+    expect(pod.report.workloads).toEqual([
+      { kind: 'Pod', namespace: ns, name: podName, verdict: 'ok', codes: ['OK_CURRENT'] },
+    ]);
+    const labelled = await doctorJson(cluster, ['-n', ns, '-l', 'app=multi']);
+    expect(Object.keys(codesByWorkload(labelled.report))).toEqual(['multi']);
+    const missing = await runKubefresh([
+      'doctor',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      ns,
+      'deployment/nope',
+      ...registryFlags(cluster),
+    ]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('deployments.apps "nope" not found');
+  });
+
   it('API 5xx: a clear error and exit code 3', async () => {
     cluster.api.setFaults({ errorRate: 1 });
     try {
