@@ -17,6 +17,14 @@ export {
 } from '../sim/apiserver/index.js';
 export { ScaledClock } from '../sim/clock.js';
 export {
+  CLUSTER_REGISTRY_NAME,
+  type SimCluster,
+  type SimClusterOptions,
+  type SimNode,
+  type SimRegistry,
+  startSimCluster,
+} from '../sim/cluster/index.js';
+export {
   type RunningControllers,
   type StartControllersOptions,
   startControllers,
@@ -50,4 +58,16 @@ export {
   type RunningRegistry,
   startRegistry,
 } from '../sim/registry/index.js';
+export {
+  appImage,
+  crashingImage,
+  type ExpectedDeployment,
+  findScenario,
+  mismatches,
+  type PreparedScenario,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioStep,
+  waitForExpected,
+} from '../sim/scenarios/index.js';
 export { ObjectStore } from '../sim/store/index.js';
