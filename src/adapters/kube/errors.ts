@@ -1,4 +1,4 @@
-import { KubefreshError, redact } from '../../errors/index.js';
+import { isKubefreshError, KubefreshError, redact } from '../../errors/index.js';
 
 /** What the adapter knows about a failed request: never headers, tokens or whole bodies. */
 export interface RequestTarget {
@@ -126,4 +126,26 @@ function hostOf(server: string): string {
   } catch {
     return server;
   }
+}
+
+/**
+ * Any failure from talking to a cluster → a `KUBE_*` KubefreshError. Accepts client-node's
+ * `ApiException` (`{code, body}`; its message, which dumps headers and body, is never used),
+ * socket errors, and KubefreshErrors (returned as they are).
+ */
+export function translateKubeError(error: unknown, target: RequestTarget): KubefreshError {
+  if (isKubefreshError(error)) return error;
+  const api = error as { code?: unknown; body?: unknown } | undefined;
+  if (typeof api?.code === 'number' && api.code >= 300) {
+    let body = api.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        body = undefined;
+      }
+    }
+    return statusError(api.code, body, target);
+  }
+  return connectionError(error, target, false);
 }

@@ -14,5 +14,5 @@
  */
 export { HttpKubeClient, type KubeClientOptions } from './client.js';
 export { type KubeconfigSource, loadKubeConfig } from './config.js';
-export { connectionError, statusError } from './errors.js';
+export { connectionError, type RequestTarget, statusError, translateKubeError } from './errors.js';
 export { RESOURCE_PATHS, resourcePath } from './resources.js';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpKubeClient } from '../../../src/adapters/kube/index.js';
+import { HttpKubeClient, translateKubeError } from '../../../src/adapters/kube/index.js';
 import { isKubefreshError, type KubefreshError } from '../../../src/errors/index.js';
 import type { KubeObject, WatchEvent } from '../../../src/ports/kube.js';
 import { kubeconfigYaml } from '../../../src/sim/apiserver/index.js';
@@ -291,3 +291,34 @@ async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('translateKubeError', () => {
+  const target = { method: 'GET', path: '/api/v1/pods', server: 'https://k:6443', context: 'prod' };
+
+  it("turns client-node's ApiException into KUBE_* with only the Status message", async () => {
+    const { ApiException } = await import('@kubernetes/client-node');
+    const body = JSON.stringify({
+      kind: 'Status',
+      message: 'pods is forbidden: User "dev" cannot list resource "pods"',
+      code: 403,
+    });
+    const error = translateKubeError(
+      new ApiException(403, 'HTTP-Code: 403', body, { authorization: `Bearer ${SECRET_TOKEN}` }),
+      target,
+    );
+    expect(error.code).toBe('KUBE_FORBIDDEN');
+    expect(error.message).toBe('pods is forbidden: User "dev" cannot list resource "pods"');
+    expect(JSON.stringify(error.toJSON())).not.toContain(SECRET_TOKEN);
+  });
+
+  it('socket errors become KUBE_UNREACHABLE', () => {
+    const error = translateKubeError(
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      target,
+    );
+    expect(error.code).toBe('KUBE_UNREACHABLE');
+    expect(error.message).toBe(
+      'The connection to the server k:6443 was refused - did you specify the right host or port?',
+    );
+  });
+});
