@@ -176,7 +176,7 @@ describe('kubefresh lint', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('helm template my-release ./chart | kubefresh lint -');
     expect(result.stdout).toContain('kubefresh lint -o sarif k8s/ > kubefresh.sarif');
-    expect(result.stdout).toContain('IMG003  error');
+    expect(result.stdout).toContain('IMG003   error    Moving tag');
   });
 });
 

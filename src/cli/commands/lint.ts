@@ -63,7 +63,7 @@ export function lintCommand(context: CommandContext): Command {
       'after',
       `
 Rules (docs/rules.md has the why and the fix for each):
-${RULES.map((r) => `  ${r.id}  ${r.defaultSeverity.padEnd(7)}  ${r.title}`).join('\n')}
+${RULES.map((r) => `  ${r.id.padEnd(7)}  ${r.defaultSeverity.padEnd(7)}  ${r.title}`).join('\n')}
 
 Suppress rules for one object with the annotation  kubefresh.io/ignore: "IMG001,IMG005"
 
