@@ -19,4 +19,5 @@ export const VERBS: readonly VerbEntry[] = [
   { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
   { name: 'nodes', load: async () => (await import('./nodes.js')).nodesCommand },
   { name: 'sim', load: async () => (await import('./sim.js')).simCommand },
+  { name: 'history', load: async () => (await import('./history.js')).historyCommand },
 ];
