@@ -3,6 +3,7 @@
  * these functions. The simulated cluster and registries for tests live under `kubefresh/testing`.
  */
 
+export { CONFIG_FILE_NAMES, type InputItem, loadLintConfig, readInputs } from './adapters/fs/index.js';
 export {
   ANONYMOUS,
   type Credential,
@@ -41,6 +42,35 @@ export {
   registryHost,
   tryParseImageRef,
 } from './core/image-ref/index.js';
+export {
+  classifyTag,
+  DEFAULT_MOVING_TAGS,
+  DEFAULT_SEVERITIES,
+  type FailOn,
+  type LintConfig,
+  Linter,
+  type LintStats,
+  lintManifest,
+  parseLintConfig,
+  type ResolvedLintConfig,
+  RULE_IDS,
+  RULES,
+  type RuleId,
+  type RuleMeta,
+  resolveLintConfig,
+  ruleMeta,
+} from './core/lint/index.js';
+export {
+  type ContainerImage,
+  extractWorkloads,
+  forEachDocument,
+  IGNORE_ANNOTATION,
+  type ManifestProblem,
+  readDocuments,
+  type ScanResult,
+  scanManifest,
+  type Workload,
+} from './core/manifest/index.js';
 export { isIndexMediaType, isManifestMediaType, MANIFEST_ACCEPT, MEDIA_TYPES } from './core/oci/index.js';
 export {
   type DefaultPullPolicy,
