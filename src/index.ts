@@ -61,6 +61,15 @@ export {
   ruleMeta,
 } from './core/lint/index.js';
 export {
+  createLock,
+  formatLock,
+  type ImageLock,
+  type LockEntry,
+  lockKey,
+  lookupLock,
+  parseLock,
+} from './core/lock/index.js';
+export {
   type ContainerImage,
   extractWorkloads,
   forEachDocument,
@@ -71,7 +80,23 @@ export {
   scanManifest,
   type Workload,
 } from './core/manifest/index.js';
-export { isIndexMediaType, isManifestMediaType, MANIFEST_ACCEPT, MEDIA_TYPES } from './core/oci/index.js';
+export {
+  type Descriptor,
+  formatPlatform,
+  isDigest,
+  isIndexMediaType,
+  isManifestMediaType,
+  MANIFEST_ACCEPT,
+  MEDIA_TYPES,
+  normalizePlatform,
+  type OciManifest,
+  type Platform,
+  parseOciManifest,
+  parsePlatform,
+  parseWwwAuthenticate,
+  pickPlatform,
+  platformEquals,
+} from './core/oci/index.js';
 export {
   type DefaultPullPolicy,
   type DefaultPullPolicyExplanation,
@@ -84,6 +109,7 @@ export {
   kubeletInvalidImageMessage,
   type PullPolicy,
 } from './core/pull-policy/index.js';
+export { type EditResult, rewriteScalars, type ScalarEdit } from './core/rewrite/index.js';
 export {
   type ErrorCode,
   type ErrorPhase,
