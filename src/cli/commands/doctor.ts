@@ -127,10 +127,14 @@ export function renderDoctorText(
       warning: c.yellow,
       info: c.green,
     };
+    let lastFix: string | undefined;
     for (const f of w.findings) {
       const container = f.subject.container === undefined ? '' : `${f.subject.container}  `;
       lines.push(`    ${container}${severityPaint[f.severity](f.code)}  ${f.message}`);
-      lines.push(...fixLines(f, c));
+      // The same command twice in a row (a pin fixes a stale tag and its policy risk) is said once.
+      const fix = f.remedy.commands[0];
+      if (fix === undefined || fix !== lastFix) lines.push(...fixLines(f, c));
+      lastFix = fix;
       if (options.wide) {
         for (const pod of (f.evidence.pods as
           | { pod: string; node: string | null; digest?: string | null; match?: string | null }[]
@@ -201,7 +205,7 @@ export interface DoctorCliOptions {
   readonly flags: DoctorFlags;
 }
 
-function complete(target: string | undefined, flags: DoctorFlags, context: CommandContext): DoctorScope {
+function complete(target: string | undefined, flags: DoctorFlags): DoctorScope {
   const namespace = flags.namespace;
   return {
     namespace: namespace ?? '',
@@ -305,7 +309,7 @@ ${examples([
 ])}`,
     )
     .action(async (target: string | undefined, flags: DoctorFlags, self: Command) => {
-      const scope = complete(target, flags, context);
+      const scope = complete(target, flags);
       const { runDoctor } = await import('../../pipeline/doctor/index.js');
       const deps = await connect(flags, context);
       const report = await runDoctor(

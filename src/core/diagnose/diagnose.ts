@@ -57,8 +57,12 @@ export function diagnose(snapshot: ClusterSnapshot): Finding[] {
   const registry: ClusterRegistry = { fact: (image) => snapshot.registry[image] };
   const findings: Finding[] = [];
   for (const unit of buildUnits(snapshot)) {
-    findings.push(...rolloutFindings(unit));
-    findings.push(...triageUnit(unit, index, registry));
+    const failures = triageUnit(unit, index, registry);
+    // Pods that fail explain a rollout that waits; "in progress" beside them is noise.
+    const rollout = rolloutFindings(unit).filter(
+      (f) => f.code !== 'ROLLOUT_IN_PROGRESS' || failures.length === 0,
+    );
+    findings.push(...rollout, ...failures);
     for (const container of unit.containers) findings.push(...freshnessOf(unit, container, index, registry));
   }
   return findings;
