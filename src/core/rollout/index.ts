@@ -37,3 +37,5 @@ export {
   type RolloutStatusOptions,
   rolloutStatus,
 } from './status.js';
+export { planRollback, type RollbackPlan } from './undo.js';
+export { type Verification, type VerifiedPod, type VerifyInput, verifyPods } from './verify.js';

@@ -1,0 +1,99 @@
+import type { WorkloadObject } from '../../core/diagnose/index.js';
+import { CHANGE_CAUSE_ANNOTATION, revisionOf } from '../../core/rollout/index.js';
+import { KubefreshError } from '../../errors/index.js';
+import type { Clock } from '../../ports/clock.js';
+import type { KubeClient, KubeObject } from '../../ports/kube.js';
+import { withRetries } from './retry.js';
+import type { WorkloadTarget } from './target.js';
+
+/** The workload as it was just before kubefresh changed it: what a rollback returns to. */
+export interface PreviousState {
+  readonly image: string;
+  /** Deployment revision (0 for other kinds). */
+  readonly revision: number;
+  readonly template: unknown;
+  readonly changeCause: string | undefined;
+  readonly generation: number;
+}
+
+export interface SetImageResult {
+  /** False when the container already named exactly this image (a re-run): nothing was sent. */
+  readonly changed: boolean;
+  readonly previous: PreviousState;
+  readonly workload: WorkloadObject;
+  /** 409 conflicts met (and survived) on the way. */
+  readonly conflicts: number;
+}
+
+type Workload = WorkloadObject & KubeObject;
+
+/** The container to change: the named one, or the only one. Errors in kubectl's words. */
+export function pickContainer(
+  workload: WorkloadObject,
+  name: string | undefined,
+): { name: string; image: string } {
+  const containers = workload.spec?.template?.spec?.containers ?? [];
+  if (name !== undefined) {
+    const found = containers.find((c) => c.name === name);
+    if (found === undefined) {
+      throw new KubefreshError('DEPLOY_NO_CONTAINER', `unable to find container named "${name}"`, {
+        hint: `containers of ${workload.kind?.toLowerCase()}/${workload.metadata?.name}: ${containers.map((c) => c.name).join(', ')}`,
+      });
+    }
+    return { name: found.name, image: found.image ?? '' };
+  }
+  if (containers.length !== 1) {
+    throw new KubefreshError(
+      'USAGE_CONTAINER_REQUIRED',
+      `${workload.kind?.toLowerCase()}/${workload.metadata?.name} has ${containers.length} containers (${containers.map((c) => c.name).join(', ')}); say which with --container`,
+    );
+  }
+  return { name: containers[0]!.name, image: containers[0]!.image ?? '' };
+}
+
+/**
+ * `kubectl set image` plus `kubectl annotate kubernetes.io/change-cause`, in one strategic merge
+ * patch pinned to the resourceVersion that was read: so the template recorded as "previous" is
+ * exactly the one replaced. A 409 (someone else wrote in between) re-reads and tries again.
+ * An image that is already set sends nothing (kubectl's empty patch) and reports `changed: false`.
+ */
+export async function setImage(
+  kube: KubeClient,
+  clock: Clock,
+  target: WorkloadTarget,
+  input: { container: string | undefined; image: string; changeCause: string },
+): Promise<SetImageResult> {
+  let conflicts = 0;
+  return withRetries(
+    clock,
+    async () => {
+      const current = await kube.get<Workload>(target.resource, target.namespace, target.name);
+      const container = pickContainer(current, input.container);
+      const previous: PreviousState = {
+        image: container.image,
+        revision: revisionOf(current),
+        template: structuredClone(current.spec?.template),
+        changeCause: current.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION],
+        generation: current.metadata?.generation ?? 0,
+      };
+      if (container.image === input.image) return { changed: false, previous, workload: current, conflicts };
+      const patched = await kube.patch<Workload>(
+        target.resource,
+        target.namespace,
+        target.name,
+        {
+          metadata: {
+            resourceVersion: current.metadata?.resourceVersion,
+            annotations: { [CHANGE_CAUSE_ANNOTATION]: input.changeCause },
+          },
+          spec: { template: { spec: { containers: [{ name: container.name, image: input.image }] } } },
+        },
+        'strategic',
+      );
+      return { changed: true, previous, workload: patched, conflicts };
+    },
+    (error) => {
+      if ((error as KubefreshError).code === 'KUBE_CONFLICT') conflicts++;
+    },
+  );
+}

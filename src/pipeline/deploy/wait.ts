@@ -1,0 +1,285 @@
+import type { PodObject, WorkloadObject } from '../../core/diagnose/index.js';
+import {
+  checkRollout,
+  currentRevision,
+  podsOfRevision,
+  type RevisionIdentity,
+  type RolloutCheck,
+} from '../../core/rollout/index.js';
+import { isKubefreshError, KubefreshError } from '../../errors/index.js';
+import type { Clock } from '../../ports/clock.js';
+import type { EventSink, PodCounts, SlowestPod, StepName } from '../../ports/events.js';
+import type { KubeClient, KubeObject, WatchEvent } from '../../ports/kube.js';
+import { SILENT, Steps, SYSTEM_CLOCK } from './steps.js';
+import type { WorkloadTarget } from './target.js';
+
+export interface WaitDeps {
+  readonly kube: KubeClient;
+  /** Default: the wall clock. */
+  readonly clock?: Clock;
+  /** Default: silent. */
+  readonly events?: EventSink;
+}
+
+export interface WaitOptions {
+  /** Only this container's failures end the wait early. Default: any container. */
+  readonly container?: string;
+  /** Stops waiting (Ctrl-C): the result's outcome is `interrupted`; nothing is changed. */
+  readonly signal?: AbortSignal;
+  /** Give up after this long (ms); 0 waits as long as the rollout may progress. Default: 0. */
+  readonly timeoutMs?: number;
+  /** How long a pod failure (crash loop, pull error…) must last before the wait fails (ms). Default: 30 s. */
+  readonly graceMs?: number;
+  /** The step name for events. Default: `wait`. */
+  readonly step?: StepName;
+}
+
+export type WaitOutcome = 'done' | 'failed' | 'interrupted' | 'timeout';
+
+export interface WaitResult {
+  readonly outcome: WaitOutcome;
+  /** The workload as last seen. */
+  readonly workload: WorkloadObject;
+  /** The revision rolled out to, once known. */
+  readonly revision: RevisionIdentity | undefined;
+  /** The pods of that revision as last seen. */
+  readonly pods: readonly PodObject[];
+  /** Every pod of the workload as last seen (old revisions too). */
+  readonly allPods: readonly PodObject[];
+  readonly check: RolloutCheck | undefined;
+  /** Why it failed or stopped: kubectl's error, the doctor code that lasted, or the timeout. */
+  readonly reason?: { readonly code: string; readonly message: string };
+  readonly elapsedMs: number;
+}
+
+/** Default grace period for pod failures: a few image-pull or crash back-offs. */
+export const DEFAULT_GRACE_MS = 30_000;
+/** How often the wait re-evaluates without events, so grace periods and timeouts expire on time. */
+const TICK_MS = 250;
+
+/** `app=web,tier=front` from a spec selector's matchLabels; undefined when there are none. */
+function labelSelector(workload: WorkloadObject): string | undefined {
+  const labels = (workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)
+    ?.selector?.matchLabels;
+  if (labels === undefined || Object.keys(labels).length === 0) return undefined;
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+function desiredOf(workload: WorkloadObject): number {
+  if (workload.kind === 'DaemonSet') return workload.status?.desiredNumberScheduled ?? 0;
+  return workload.spec?.replicas ?? 1;
+}
+
+function countsOf(workload: WorkloadObject, check: RolloutCheck): PodCounts {
+  const status = workload.status ?? {};
+  const updated =
+    workload.kind === 'DaemonSet'
+      ? (status.updatedNumberScheduled ?? 0)
+      : workload.kind === 'StatefulSet'
+        ? (status.updatedReplicas ?? check.pods.total)
+        : (status.updatedReplicas ?? 0);
+  return { desired: desiredOf(workload), updated, ready: check.pods.ready };
+}
+
+function slowestOf(pods: readonly PodObject[], now: number): SlowestPod | undefined {
+  let slowest: SlowestPod | undefined;
+  for (const pod of pods) {
+    if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+    const created = Date.parse(pod.metadata?.creationTimestamp ?? '');
+    const ageMs = Number.isNaN(created) ? 0 : Math.max(0, now - created);
+    if (slowest !== undefined && slowest.ageMs >= ageMs) continue;
+    const waiting = pod.status?.containerStatuses?.find((s) => s.state?.waiting)?.state?.waiting?.reason;
+    const state = waiting ?? (pod.spec?.nodeName === undefined ? 'Pending' : 'not ready');
+    slowest = {
+      pod: pod.metadata?.name ?? '',
+      ...(pod.spec?.nodeName === undefined ? {} : { node: pod.spec.nodeName }),
+      state,
+      ageMs,
+    };
+  }
+  return slowest;
+}
+
+/**
+ * Waits for a workload's rollout with watches on the workload, its pods and (Deployments) its
+ * ReplicaSets, evaluating kubectl's status rules and the doctor's pod failure codes on every change
+ * (`checkRollout`). Dropped watches resume from their last resourceVersion; a 410 Gone re-lists.
+ * Ends `done` when kubectl would say "successfully rolled out", `failed` on kubectl's errors or a pod
+ * failure that outlasts `graceMs`, `interrupted` when `signal` aborts, `timeout` after `timeoutMs`.
+ * It changes nothing in the cluster. Emits `step:progress` with pod counts whenever they change.
+ */
+export async function waitForRollout(
+  deps: WaitDeps,
+  target: WorkloadTarget,
+  options: WaitOptions = {},
+): Promise<WaitResult> {
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const steps = new Steps(deps.events ?? SILENT, clock);
+  const step = options.step ?? 'wait';
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const started = clock.now();
+  const { kube } = deps;
+
+  let workload = await kube.get<WorkloadObject & KubeObject>(target.resource, target.namespace, target.name);
+  const selector = labelSelector(workload);
+  const pods = new Map<string, PodObject & KubeObject>();
+  const replicaSets = new Map<string, WorkloadObject & KubeObject>();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let since: ReadonlyMap<string, number> | undefined;
+  let lastCheck: RolloutCheck | undefined;
+  let revision: RevisionIdentity | undefined;
+  let revisionPods: PodObject[] = [];
+  let lastProgress = '';
+  let deleted = false;
+  let settle: (result: Omit<WaitResult, 'elapsedMs' | 'allPods'>) => void = () => {};
+  let fail: (error: unknown) => void = () => {};
+  const finished = new Promise<Omit<WaitResult, 'elapsedMs' | 'allPods'>>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  let over = false;
+  const finish = (outcome: WaitOutcome, reason?: { code: string; message: string }) => {
+    if (over) return;
+    over = true;
+    settle({
+      outcome,
+      workload,
+      revision,
+      pods: revisionPods,
+      check: lastCheck,
+      ...(reason === undefined ? {} : { reason }),
+    });
+  };
+
+  const evaluate = () => {
+    if (over) return;
+    if (options.signal?.aborted)
+      return finish('interrupted', { code: 'INTERRUPTED', message: 'stopped waiting (interrupted)' });
+    if (deleted) {
+      return finish('failed', {
+        code: 'ROLLOUT_DELETED',
+        message: `${target.kind.toLowerCase()} "${target.name}" has been deleted`,
+      });
+    }
+    const now = clock.now();
+    revision = currentRevision(workload, [...replicaSets.values()]);
+    revisionPods = revision === undefined ? [] : podsOfRevision([...pods.values()], revision);
+    const check = checkRollout({
+      workload,
+      pods: revisionPods,
+      ...(options.container === undefined ? {} : { container: options.container }),
+      now,
+      graceMs,
+      ...(since === undefined ? {} : { since }),
+    });
+    since = check.since;
+    lastCheck = check;
+    const counts = countsOf(workload, check);
+    const progress = `${check.status.message}|${counts.updated}|${counts.ready}|${counts.desired}`;
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      const slowest = slowestOf(revisionPods, now);
+      steps.emit({
+        type: 'step:progress',
+        step,
+        message: check.status.message,
+        pods: counts,
+        ...(slowest === undefined ? {} : { slowest }),
+      });
+    }
+    // kubectl's done is only trusted once the revision's pods are known (so they can be verified).
+    if (check.state === 'done' && revision !== undefined) return finish('done');
+    if (check.state === 'failed') return finish('failed', check.reason);
+    if (options.timeoutMs !== undefined && options.timeoutMs > 0 && now - started >= options.timeoutMs) {
+      finish('timeout', {
+        code: 'ROLLOUT_TIMEOUT',
+        message: `timed out after ${Math.round(options.timeoutMs / 1000)}s: ${check.status.message}`,
+      });
+    }
+  };
+
+  // Coalesce bursts of events (a rollout writes many pods at once) into one evaluation.
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      evaluate();
+    });
+  };
+  const apply = <T extends KubeObject>(map: Map<string, T>, event: WatchEvent<T>) => {
+    if (event.type === 'RESYNC') {
+      map.clear();
+      for (const o of event.objects) map.set(o.metadata?.name ?? '', o);
+    } else if (event.type === 'DELETED') map.delete(event.object.metadata?.name ?? '');
+    else map.set(event.object.metadata?.name ?? '', event.object);
+    schedule();
+  };
+  const watchFailed = (error: unknown) => {
+    if (over || stop.signal.aborted) return;
+    over = true;
+    fail(error);
+  };
+  const common = { namespace: target.namespace, signal: stop.signal };
+  const watches = [
+    kube
+      .watch<WorkloadObject & KubeObject>(target.resource, common, (event) => {
+        if (event.type === 'RESYNC') {
+          const found = event.objects.find((o) => o.metadata?.name === target.name);
+          if (found === undefined) deleted = true;
+          else workload = found;
+        } else if (event.object.metadata?.name === target.name) {
+          if (event.type === 'DELETED') deleted = true;
+          else workload = event.object;
+        }
+        schedule();
+      })
+      .catch(watchFailed),
+    kube
+      .watch<PodObject & KubeObject>(
+        'pods',
+        { ...common, ...(selector === undefined ? {} : { labelSelector: selector }) },
+        (event) => apply(pods, event),
+      )
+      .catch(watchFailed),
+  ];
+  if (target.kind === 'Deployment') {
+    watches.push(
+      kube
+        .watch<WorkloadObject & KubeObject>(
+          'replicasets',
+          { ...common, ...(selector === undefined ? {} : { labelSelector: selector }) },
+          (event) => apply(replicaSets, event),
+        )
+        .catch(watchFailed),
+    );
+  }
+  const ticker = setInterval(evaluate, TICK_MS);
+  if (options.signal?.aborted) evaluate();
+  options.signal?.addEventListener('abort', evaluate, { once: true });
+  try {
+    const result = await finished;
+    return { ...result, allPods: [...pods.values()], elapsedMs: clock.now() - started };
+  } catch (error) {
+    if (isKubefreshError(error)) throw error;
+    throw new KubefreshError(
+      'ROLLOUT_WATCH_FAILED',
+      `watching ${target.kind.toLowerCase()}/${target.name} failed: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    clearInterval(ticker);
+    options.signal?.removeEventListener('abort', onAbort);
+    options.signal?.removeEventListener('abort', evaluate);
+    stop.abort();
+    await Promise.allSettled(watches);
+  }
+}
