@@ -5,6 +5,12 @@
 
 export { CONFIG_FILE_NAMES, type InputItem, loadLintConfig, readInputs } from './adapters/fs/index.js';
 export {
+  HttpKubeClient,
+  type KubeClientOptions,
+  loadKubeConfig,
+  translateKubeError,
+} from './adapters/kube/index.js';
+export {
   ANONYMOUS,
   type Credential,
   type CredentialSource,
@@ -20,6 +26,26 @@ export {
   type RegistryClientOptions,
   staticCredentials,
 } from './adapters/registry/index.js';
+export {
+  type ClusterSnapshot,
+  CODE_INFO,
+  type CodeInfo,
+  DOCTOR_CODES,
+  type DoctorCode,
+  diagnose,
+  groupByWorkload,
+  nodeImages,
+  type RegistryFact,
+  recommend,
+  summaryLine,
+  type WorkloadReport,
+} from './core/diagnose/index.js';
+export {
+  type MatchKind,
+  type MatchResult,
+  matchRunningDigest,
+  parseImageId,
+} from './core/digest-match/index.js';
 export {
   type Finding,
   type FindingSubject,
@@ -122,6 +148,13 @@ export {
   redactUrl,
 } from './errors/index.js';
 export {
+  type DoctorOptions,
+  type DoctorReport,
+  type DoctorScope,
+  parseTarget,
+  runDoctor,
+} from './pipeline/doctor/index.js';
+export {
   type CheckResult,
   checkPinned,
   type ImageOccurrence,
@@ -134,5 +167,16 @@ export {
   type PinResult,
   pinManifests,
 } from './pipeline/pin/index.js';
-export type { Clock, FetchedManifest, Registry, ResolvedDescriptor } from './ports/index.js';
+export type {
+  Clock,
+  FetchedManifest,
+  KubeClient,
+  KubeList,
+  KubeObject,
+  KubeResource,
+  PatchType,
+  Registry,
+  ResolvedDescriptor,
+  WatchEvent,
+} from './ports/index.js';
 export { VERSION } from './version.js';
