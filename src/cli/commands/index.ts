@@ -17,7 +17,9 @@ export const VERBS: readonly VerbEntry[] = [
   { name: 'digest', load: async () => (await import('./digest.js')).digestCommand },
   { name: 'pin', load: async () => (await import('./pin.js')).pinCommand },
   { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
+  { name: 'deploy', load: async () => (await import('./deploy.js')).deployCommand },
   { name: 'nodes', load: async () => (await import('./nodes.js')).nodesCommand },
   { name: 'sim', load: async () => (await import('./sim.js')).simCommand },
   { name: 'history', load: async () => (await import('./history.js')).historyCommand },
+  { name: 'restart', load: async () => (await import('./restart.js')).restartCommand },
 ];

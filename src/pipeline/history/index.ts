@@ -15,6 +15,7 @@
  */
 export { DIGESTS_ANNOTATION, formatDigestsAnnotation, parseDigestsAnnotation } from './digests-annotation.js';
 export { readDeployment, readHistory } from './read.js';
+export { recordRevisionDigests } from './record.js';
 export {
   buildHistory,
   type DeploymentHistory,

@@ -107,7 +107,10 @@ export function buildHistory(
           p.metadata?.deletionTimestamp === undefined &&
           p.metadata?.ownerReferences?.some((o) => o.uid === uid && o.kind === 'ReplicaSet'),
       );
-      const recorded = parseDigestsAnnotation(meta.annotations?.[DIGESTS_ANNOTATION]);
+      const recorded = parseDigestsAnnotation(
+        meta.annotations?.[DIGESTS_ANNOTATION],
+        rs.metadata?.labels?.['pod-template-hash'],
+      );
       const history = (meta.annotations?.[REVISION_HISTORY_ANNOTATION] ?? '')
         .split(',')
         .map((s) => Number(s.trim()))

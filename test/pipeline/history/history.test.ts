@@ -127,11 +127,15 @@ describe('buildHistory', () => {
       metadata: {
         name: 'web-abc',
         uid: 'r',
+        labels: { 'pod-template-hash': 'abc' },
         ownerReferences: [{ kind: 'Deployment', uid: 'd', name: 'web' }],
         annotations: {
           'deployment.kubernetes.io/revision': '5',
           'deployment.kubernetes.io/revision-history': '1,3',
-          'kubefresh.io/digests': JSON.stringify({ app: `sha256:${'c'.repeat(64)}` }),
+          'kubefresh.io/digests': JSON.stringify({
+            podTemplateHash: 'abc',
+            containers: { app: `sha256:${'c'.repeat(64)}` },
+          }),
         },
       },
       spec: { template: { spec: { containers: [{ name: 'app', image: 'r.io/app:latest' }] } } },
@@ -150,6 +154,12 @@ describe('buildHistory', () => {
     expect(revision!.previousRevisions).toEqual([1, 3]);
     expect(revision!.containers[0]!.tag).toBe('latest');
     expect(revision!.containers[0]!.recorded).toBe(`sha256:${'c'.repeat(64)}`);
+    const foreign = buildHistory(
+      deployment,
+      [{ ...rs, metadata: { ...rs.metadata, labels: { 'pod-template-hash': 'other' } } }],
+      [],
+    );
+    expect(foreign.revisions[0]!.containers[0]!.recorded).toBeUndefined();
     expect(revision!.containers[0]!.running.map((r) => [r.digest, r.pods.map((p) => p.name)])).toEqual([
       [`sha256:${'a'.repeat(64)}`, ['a', 'c']],
       [`sha256:${'b'.repeat(64)}`, ['b']],
