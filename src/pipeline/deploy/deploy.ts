@@ -47,6 +47,11 @@ export interface DeployDeps {
   readonly readArchive?: (path: string) => Promise<PushableImage>;
   /** The commit and dirtiness of a directory (`adapters/build` `gitState`). */
   readonly git?: (dir: string) => Promise<{ commit: string; dirty: boolean }>;
+  /**
+   * A registry client with no memory of earlier lookups, for the final check that the tag still
+   * names what was deployed. Default: `registry` (whose cached answers may hide a move).
+   */
+  readonly freshRegistry?: () => Registry;
   /** Finds what is wrong with the failed revision (the doctor), for the report. */
   readonly diagnose?: (target: WorkloadTarget) => Promise<readonly Finding[]>;
 }
@@ -484,7 +489,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
       // The tag should still name what was deployed; if not, someone pushed over it meanwhile.
       if (tag !== undefined) {
         try {
-          const now = await registry.resolve(parts.repo, tag);
+          const now = await (deps.freshRegistry?.() ?? registry).resolve(parts.repo, tag);
           if (now.digest !== digest) {
             const message = `${parts.repoText}:${tag} moved to ${now.digest} during the rollout; the pods run ${digest} as deployed (pinned by digest)`;
             warnings.push({ code: 'DEPLOY_TAG_MOVED', message });
