@@ -22,4 +22,5 @@ export const VERBS: readonly VerbEntry[] = [
   { name: 'sim', load: async () => (await import('./sim.js')).simCommand },
   { name: 'history', load: async () => (await import('./history.js')).historyCommand },
   { name: 'restart', load: async () => (await import('./restart.js')).restartCommand },
+  { name: 'rollback', load: async () => (await import('./rollback.js')).rollbackCommand },
 ];
