@@ -19,6 +19,8 @@ export interface Progress {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const FRAME_MS = 100;
+/** Plain output repeats unchanged rollout messages at most this often (counts flicker in crash loops). */
+const PLAIN_REPEAT_MS = 5000;
 
 interface StepLine {
   step: StepName;
@@ -55,6 +57,7 @@ export function createProgress(options: ProgressOptions): Progress {
   let drawn = 0;
   let frame = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let lastPlain = { message: '', at: 0 };
 
   const mark = (line: StepLine) =>
     line.state === 'done'
@@ -112,7 +115,11 @@ export function createProgress(options: ProgressOptions): Progress {
             slow === undefined
               ? event.message
               : `${event.message}\n    slowest: ${slow.pod}${slow.node ? ` on ${slow.node}` : ''} ${slow.state} for ${formatDuration(slow.ageMs)}`;
-          plain(`  ${event.step.padEnd(9)} ${line.message}: ${event.message}`);
+          const t = now();
+          if (event.message !== lastPlain.message || t - lastPlain.at >= PLAIN_REPEAT_MS) {
+            lastPlain = { message: event.message, at: t };
+            plain(`  ${event.step.padEnd(9)} ${line.message}: ${event.message}`);
+          }
           break;
         }
         case 'step:done':

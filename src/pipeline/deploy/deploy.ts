@@ -447,16 +447,20 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
       ...(signal ? { signal } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+      ...(expectedImage === undefined
+        ? {}
+        : {
+            verify: (pods, workload) =>
+              verifyPods({
+                pods,
+                desired: desiredPods(workload),
+                container: container.name,
+                expected: expectedImage,
+                nodes,
+              }),
+          }),
     });
-    if (wait.outcome !== 'done' || expectedImage === undefined) return { wait, verification: undefined };
-    const verification = verifyPods({
-      pods: wait.pods,
-      desired: desiredPods(wait.workload),
-      container: container.name,
-      expected: expectedImage,
-      nodes,
-    });
-    return { wait, verification };
+    return { wait, verification: wait.outcome === 'done' ? wait.verification : undefined };
   };
 
   steps.start('wait', `waiting for ${targetText(target)}`);

@@ -5,6 +5,7 @@ import {
   podsOfRevision,
   type RevisionIdentity,
   type RolloutCheck,
+  type Verification,
 } from '../../core/rollout/index.js';
 import { isKubefreshError, KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
@@ -32,6 +33,14 @@ export interface WaitOptions {
   readonly graceMs?: number;
   /** The step name for events. Default: `wait`. */
   readonly step?: StepName;
+  /**
+   * Checks the revision's pods once kubectl would call the rollout done (see `verifyPods`). The
+   * wait then ends only when it passes, when a ready pod runs the wrong digest, or `settleMs` after
+   * the rollout was done: pod updates may arrive a moment after the workload's status.
+   */
+  readonly verify?: (pods: readonly PodObject[], workload: WorkloadObject) => Verification;
+  /** How long to let pod updates catch up with a done rollout before `verify`'s verdict stands (ms). Default: 3 s. */
+  readonly settleMs?: number;
 }
 
 export type WaitOutcome = 'done' | 'failed' | 'interrupted' | 'timeout';
@@ -47,11 +56,15 @@ export interface WaitResult {
   /** Every pod of the workload as last seen (old revisions too). */
   readonly allPods: readonly PodObject[];
   readonly check: RolloutCheck | undefined;
+  /** `verify`'s verdict on the revision's pods when the outcome is `done` and `verify` was given. */
+  readonly verification?: Verification;
   /** Why it failed or stopped: kubectl's error, the doctor code that lasted, or the timeout. */
   readonly reason?: { readonly code: string; readonly message: string };
   readonly elapsedMs: number;
 }
 
+/** Default time for pod updates to catch up with a done rollout. */
+export const DEFAULT_SETTLE_MS = 3000;
 /** Default grace period for pod failures: a few image-pull or crash back-offs. */
 export const DEFAULT_GRACE_MS = 30_000;
 /** How often the wait re-evaluates without events, so grace periods and timeouts expire on time. */
@@ -143,6 +156,8 @@ export async function waitForRollout(
     fail = reject;
   });
   let over = false;
+  let verification: Verification | undefined;
+  let doneSince: number | undefined;
   const finish = (outcome: WaitOutcome, reason?: { code: string; message: string }) => {
     if (over) return;
     over = true;
@@ -152,10 +167,14 @@ export async function waitForRollout(
       revision,
       pods: revisionPods,
       check: lastCheck,
+      ...(outcome === 'done' && verification !== undefined ? { verification } : {}),
       ...(reason === undefined ? {} : { reason }),
     });
   };
 
+  // Until every watch has delivered its first list, a verdict could be drawn from half the picture.
+  const watchCount = target.kind === 'Deployment' ? 3 : 2;
+  const synced = new Set<string>();
   const evaluate = () => {
     if (over) return;
     if (options.signal?.aborted)
@@ -167,6 +186,12 @@ export async function waitForRollout(
       });
     }
     const now = clock.now();
+    if (synced.size < watchCount) {
+      if (options.timeoutMs !== undefined && options.timeoutMs > 0 && now - started >= options.timeoutMs) {
+        finish('timeout', { code: 'ROLLOUT_TIMEOUT', message: 'timed out before the watches started' });
+      }
+      return;
+    }
     revision = currentRevision(workload, [...replicaSets.values()]);
     revisionPods = revision === undefined ? [] : podsOfRevision([...pods.values()], revision);
     const check = checkRollout({
@@ -193,7 +218,17 @@ export async function waitForRollout(
       });
     }
     // kubectl's done is only trusted once the revision's pods are known (so they can be verified).
-    if (check.state === 'done' && revision !== undefined) return finish('done');
+    if (check.state === 'done' && revision !== undefined) {
+      if (options.verify === undefined) return finish('done');
+      verification = options.verify(revisionPods, workload);
+      const wrongDigest = verification.pods.some((p) => p.ready && p.match === null && p.imageID !== '');
+      doneSince ??= now;
+      if (verification.ok || wrongDigest || now - doneSince >= (options.settleMs ?? DEFAULT_SETTLE_MS)) {
+        return finish('done');
+      }
+      return;
+    }
+    doneSince = undefined;
     if (check.state === 'failed') return finish('failed', check.reason);
     if (options.timeoutMs !== undefined && options.timeoutMs > 0 && now - started >= options.timeoutMs) {
       finish('timeout', {
@@ -213,8 +248,9 @@ export async function waitForRollout(
       evaluate();
     });
   };
-  const apply = <T extends KubeObject>(map: Map<string, T>, event: WatchEvent<T>) => {
+  const apply = <T extends KubeObject>(name: string, map: Map<string, T>, event: WatchEvent<T>) => {
     if (event.type === 'RESYNC') {
+      synced.add(name);
       map.clear();
       for (const o of event.objects) map.set(o.metadata?.name ?? '', o);
     } else if (event.type === 'DELETED') map.delete(event.object.metadata?.name ?? '');
@@ -231,6 +267,7 @@ export async function waitForRollout(
     kube
       .watch<WorkloadObject & KubeObject>(target.resource, common, (event) => {
         if (event.type === 'RESYNC') {
+          synced.add('workload');
           const found = event.objects.find((o) => o.metadata?.name === target.name);
           if (found === undefined) deleted = true;
           else workload = found;
@@ -245,7 +282,7 @@ export async function waitForRollout(
       .watch<PodObject & KubeObject>(
         'pods',
         { ...common, ...(selector === undefined ? {} : { labelSelector: selector }) },
-        (event) => apply(pods, event),
+        (event) => apply('pods', pods, event),
       )
       .catch(watchFailed),
   ];
@@ -255,7 +292,7 @@ export async function waitForRollout(
         .watch<WorkloadObject & KubeObject>(
           'replicasets',
           { ...common, ...(selector === undefined ? {} : { labelSelector: selector }) },
-          (event) => apply(replicaSets, event),
+          (event) => apply('replicasets', replicaSets, event),
         )
         .catch(watchFailed),
     );
