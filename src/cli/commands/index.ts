@@ -23,4 +23,5 @@ export const VERBS: readonly VerbEntry[] = [
   { name: 'history', load: async () => (await import('./history.js')).historyCommand },
   { name: 'restart', load: async () => (await import('./restart.js')).restartCommand },
   { name: 'rollback', load: async () => (await import('./rollback.js')).rollbackCommand },
+  { name: 'demo', load: async () => (await import('./demo.js')).demoCommand },
 ];

@@ -74,7 +74,7 @@ export function eventPrinter(
   };
 }
 
-function eventLine(event: PipelineEvent, c: Colors): string | undefined {
+export function eventLine(event: PipelineEvent, c: Colors): string | undefined {
   switch (event.type) {
     case 'step:start':
       return `${c.cyan('→')} ${event.message}`;
