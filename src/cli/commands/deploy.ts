@@ -62,11 +62,17 @@ function source(flags: DeployFlags, cwd: string): ImageSource {
   };
 }
 
-/** Flags worth repeating in resume commands (connection and registry reachability). */
-function commandFlags(flags: DeployFlags): string[] {
+/** Connection flags worth repeating in resume commands (kubectl takes the same ones). */
+function kubeFlags(flags: DeployFlags): string[] {
   const out: string[] = [];
   if (flags.kubeconfig !== undefined) out.push('--kubeconfig', flags.kubeconfig);
   if (flags.context !== undefined) out.push('--context', flags.context);
+  return out;
+}
+
+/** Registry reachability flags, for kubefresh resume commands only. */
+function registryFlagsOf(flags: DeployFlags): string[] {
+  const out: string[] = [];
   for (const host of flags.insecureRegistry) out.push('--insecure-registry', host);
   for (const entry of flags.resolve) out.push('--resolve', entry);
   return out;
@@ -331,7 +337,8 @@ ${examples([
             timeoutMs: flags.waitTimeout,
             graceMs: flags.grace,
             ...(flags.changeCause === undefined ? {} : { changeCause: flags.changeCause }),
-            commandFlags: commandFlags(flags),
+            kubeFlags: kubeFlags(flags),
+            registryFlags: registryFlagsOf(flags),
           },
         );
       } finally {

@@ -78,8 +78,10 @@ export interface DeployOptions {
   readonly graceMs?: number;
   /** The change cause to record. Default: `kubefresh deploy IMAGE`. */
   readonly changeCause?: string;
-  /** Flags to repeat in resume commands (`--kubeconfig …`, `--context …`, registry flags). */
-  readonly commandFlags?: readonly string[];
+  /** Connection flags to repeat in resume commands, kubectl's and kubefresh's (`--kubeconfig …`, `--context …`). */
+  readonly kubeFlags?: readonly string[];
+  /** Registry flags to repeat in kubefresh resume commands (`--insecure-registry …`, `--resolve …`). */
+  readonly registryFlags?: readonly string[];
 }
 
 export type DeployOutcome =
@@ -186,8 +188,13 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     conflicts: 0,
   };
   const warnings: { code: string; message: string }[] = [];
-  const flags = (options.commandFlags ?? []).map(shellQuote).join(' ');
-  const withFlags = (cmd: string) => (flags === '' ? cmd : `${cmd} ${flags}`);
+  const joinFlags = (list: readonly string[] | undefined) => (list ?? []).map(shellQuote).join(' ');
+  const kubeFlags = joinFlags(options.kubeFlags);
+  const allFlags = [kubeFlags, joinFlags(options.registryFlags)].filter((f) => f !== '').join(' ');
+  /** A kubectl command with the connection flags. */
+  const withFlags = (cmd: string) => (kubeFlags === '' ? cmd : `${cmd} ${kubeFlags}`);
+  /** A kubefresh command with the connection and registry flags. */
+  const withAllFlags = (cmd: string) => (allFlags === '' ? cmd : `${cmd} ${allFlags}`);
   const ns = `-n ${shellQuote(target.namespace)}`;
   const containerFlag =
     options.container === undefined ? '' : ` --container ${shellQuote(options.container)}`;
@@ -397,7 +404,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   const reference = `${parts.repoText}${tag === undefined ? '' : `:${tag}`}@${digest}`;
   steps.done('resolve', `${parts.repoText}:${tag ?? ''} is ${digest}`);
   const deployed = { reference, tag: tag ?? '', digest };
-  const rerun = withFlags(
+  const rerun = withAllFlags(
     `kubefresh deploy ${targetText(target)} ${ns} --image ${shellQuote(parts.repoText)} --no-build ${tag === undefined ? '' : `--tag ${shellQuote(tag)}`}${containerFlag}`
       .replace(/ {2,}/g, ' ')
       .trim(),
@@ -628,7 +635,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
       outcome: 'rollback-failed',
       exitCode: EXIT_CODES.ROLLBACK_FAILED,
       rollback: rollbackInfo(second.verification, error),
-      resume: [withFlags(`kubefresh doctor ${targetText(target)} ${ns}`)],
+      resume: [withAllFlags(`kubefresh doctor ${targetText(target)} ${ns}`)],
     });
   }
   steps.done(

@@ -224,13 +224,14 @@ describe('deploy: a verified transaction on a sim cluster', () => {
         tag: 'slow',
         signal: controller.signal,
         graceMs: 60_000,
-        commandFlags: ['--kubeconfig', '/tmp/kc'],
+        kubeFlags: ['--kubeconfig', '/tmp/kc'],
+        registryFlags: ['--insecure-registry', 'r.local:5000'],
       },
     );
     expect(result.outcome).toBe('interrupted');
     expect(result.exitCode).toBe(130);
     expect(result.resume).toEqual([
-      `kubefresh deploy deployment/web -n shop --image ${registry}/shop/web --no-build --tag slow --kubeconfig /tmp/kc`,
+      `kubefresh deploy deployment/web -n shop --image ${registry}/shop/web --no-build --tag slow --kubeconfig /tmp/kc --insecure-registry r.local:5000`,
       expect.stringMatching(
         /^kubectl rollout undo deployment\/web -n shop --to-revision=\d+ --kubeconfig \/tmp\/kc$/,
       ),
