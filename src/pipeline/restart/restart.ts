@@ -2,6 +2,7 @@ import type { PodObject } from '../../core/diagnose/index.js';
 import { shortDigest } from '../../core/diagnose/index.js';
 import { parseImageRef } from '../../core/image-ref/index.js';
 import { effectivePullPolicy, isPullPolicy } from '../../core/pull-policy/index.js';
+import { podsOfRevision } from '../../core/rollout/index.js';
 import { KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventSink } from '../../ports/events.js';
@@ -193,7 +194,11 @@ export async function restartDeployment(deps: RestartDeps, options: RestartOptio
     steps.failed('wait', wait.reason?.code ?? wait.outcome, wait.reason?.message ?? wait.outcome);
   else steps.done('wait', wait.check?.status.message ?? 'rolled out');
 
-  const newPods: PodObject[] = [...wait.pods];
+  // The wait ends on the Deployment's status, which can be ahead of the pods it watched: read them afresh.
+  const newPods: PodObject[] =
+    wait.outcome === 'done' && wait.revision !== undefined
+      ? podsOfRevision((await readDeployment(kube, namespace, name)).pods, wait.revision)
+      : [...wait.pods];
   const result: ContainerRestart[] = containers.map((c, i) => {
     const image = c.image ?? '';
     const now = lookups[i];
@@ -213,6 +218,16 @@ export async function restartDeployment(deps: RestartDeps, options: RestartOptio
     steps.start('verify', `checking the digests of deployment/${name}'s new pods`);
     const recorded: Record<string, string> = {};
     let verified = true;
+    const desired = wait.workload.spec?.replicas ?? 1;
+    if (newPods.length !== desired) {
+      verified = false;
+      warn({
+        code: 'RESTART_NOT_VERIFIED',
+        container: containers[0]?.name ?? '',
+        message: `${newPods.length} pods of the new revision, expected ${desired}`,
+        fix: [],
+      });
+    }
     for (const [i, c] of result.entries()) {
       const after = distinctDigests(c.after);
       if (after.length > 1) {

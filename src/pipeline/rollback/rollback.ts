@@ -2,7 +2,7 @@ import type { PodObject } from '../../core/diagnose/index.js';
 import { shortDigest } from '../../core/diagnose/index.js';
 import type { RegistryImage } from '../../core/digest-match/index.js';
 import { parseImageRef } from '../../core/image-ref/index.js';
-import { planRollback } from '../../core/rollout/index.js';
+import { planRollback, podsOfRevision } from '../../core/rollout/index.js';
 import { KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventSink } from '../../ports/events.js';
@@ -231,6 +231,11 @@ export async function rollbackDeployment(
   }
 
   steps.start('verify', `verifying the digests of revision ${wait.revision?.revision ?? plan.revision}`);
+  // The wait ends on the Deployment's status, which can be ahead of the pods it watched: read them afresh.
+  const fresh =
+    wait.revision === undefined
+      ? pods
+      : podsOfRevision((await readDeployment(kube, namespace, name)).pods, wait.revision);
   const verified: RollbackContainer[] = [];
   for (const c of containers) {
     const ref = parseImageRef(c.image);
@@ -257,7 +262,7 @@ export async function rollbackDeployment(
               problems: verification.problems,
             },
           }),
-      after: podDigests(pods, c.name),
+      after: podDigests(fresh, c.name),
     });
   }
   const ok = verified.every((c) => c.verification?.ok === true);
