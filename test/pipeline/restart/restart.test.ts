@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from '../../../src/sim/cluster/index.js';
-import { actions, appImage, staleLatest } from '../../../src/sim/scenarios/index.js';
+import {
+  actions,
+  appImage,
+  mixedDigests,
+  staleLatest,
+  waitForExpected,
+} from '../../../src/sim/scenarios/index.js';
 import { runKubefresh } from '../../support/cli.js';
 import { registryFlags } from '../doctor/support.js';
 
@@ -83,6 +89,19 @@ describe('kubefresh restart', () => {
     expect(code, stderr).toBe(0);
     expect(doc!.warnings).toEqual([]);
     expect(doc!.containers[0]!.after.map((p) => p.digest)).toEqual([v3, v3, v3]);
+  });
+
+  it('pods that come back on different digests of one tag are named, with the pin that fixes it', async () => {
+    const prepared = await mixedDigests.setup(cluster, { namespace: 'mixed' });
+    for (const step of prepared.steps) await step.run();
+    await waitForExpected(cluster, 'mixed', prepared.expected);
+    const { code, doc, stderr } = await restart('mixed');
+    expect(code, stderr).toBe(1);
+    const after = new Set(doc!.containers[0]!.after.map((p) => p.digest));
+    expect(after).toEqual(new Set([prepared.images.v1!.digest, prepared.images.v2!.digest]));
+    const mixed = doc!.warnings.find((w) => w.code === 'RESTART_MIXED_DIGESTS')!;
+    expect(mixed.message).toContain('pods came back on 2 different digests');
+    expect(mixed.fix[0]).toContain(`app:stable@${prepared.images.v2!.digest}`);
   });
 
   it('text output shows pods before and after; a paused deployment is refused with kubectl’s message', async () => {
