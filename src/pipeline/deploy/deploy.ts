@@ -405,7 +405,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   steps.done('resolve', `${parts.repoText}:${tag ?? ''} is ${digest}`);
   const deployed = { reference, tag: tag ?? '', digest };
   const rerun = withAllFlags(
-    `kubefresh deploy ${targetText(target)} ${ns} --image ${shellQuote(parts.repoText)} --no-build ${tag === undefined ? '' : `--tag ${shellQuote(tag)}`}${containerFlag}`
+    `kubefresh deploy ${targetText(target)} ${ns} --image ${shellQuote(tag === undefined ? `${parts.repoText}@${digest}` : parts.repoText)} --no-build ${tag === undefined ? '' : `--tag ${shellQuote(tag)}`}${containerFlag}`
       .replace(/ {2,}/g, ' ')
       .trim(),
   );
