@@ -21,7 +21,7 @@ export const crashAndConfig: Scenario = {
     const act = actions(cluster, namespace);
     const v1Ref = `${registry.name}/${namespace}/app:v1`;
     const v2Ref = `${registry.name}/${namespace}/app:v2`;
-    const v1 = await cluster.pushImage(v1Ref, appImage('v1'));
+    const v1 = await cluster.pushImage(v1Ref, appImage('v1', namespace));
     const v2Image = crashingImage('v2', ['app v2 starting', CRASH_LOG]);
     await act.namespace();
     await act.configMap('app-config', { LOG_LEVEL: 'info' });

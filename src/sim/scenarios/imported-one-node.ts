@@ -19,7 +19,7 @@ export const importedOneNode: Scenario = {
     const act = actions(cluster, namespace);
     const server = cluster.nodeNames[0]!;
     const agents = cluster.nodeNames.slice(1);
-    const imported = await cluster.node(server).importImage(reference, appImage('dev'));
+    const imported = await cluster.node(server).importImage(reference, appImage('dev', namespace));
     await act.namespace();
     const replicas = cluster.nodeNames.length;
     const web = { name: 'web', image: reference, replicas, pullPolicy: 'IfNotPresent' } as const;

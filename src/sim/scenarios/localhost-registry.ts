@@ -17,7 +17,7 @@ export const localhostRegistry: Scenario = {
     const registry = cluster.registry!;
     const reference = `${registry.localName}/${namespace}/app:v1`;
     const act = actions(cluster, namespace);
-    const pushed = await cluster.pushImage(reference, appImage('v1'));
+    const pushed = await cluster.pushImage(reference, appImage('v1', namespace));
     await act.namespace();
     const web = { name: 'web', image: reference, replicas: cluster.nodeNames.length } as const;
     const onRegistryNode = registry.node === undefined ? [] : [registry.node];

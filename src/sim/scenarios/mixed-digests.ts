@@ -18,13 +18,13 @@ export const mixedDigests: Scenario = {
     const namespace = options.namespace ?? 'scenario-2';
     const reference = `${cluster.registry!.name}/${namespace}/app:stable`;
     const act = actions(cluster, namespace);
-    const v1 = await cluster.pushImage(reference, appImage('v1'));
+    const v1 = await cluster.pushImage(reference, appImage('v1', namespace));
     await act.namespace();
     // The first replica lands on one node and caches v1 there (the scheduler prefers the emptiest node).
     await act.deploy({ name: 'web', image: reference, replicas: 1, pullPolicy: 'IfNotPresent' });
     const first = await waitUntil('the first replica', () => podsOf(cluster.store, namespace, 'web')[0]);
     const firstNode = (first.spec as { nodeName: string }).nodeName;
-    const v2Image = appImage('v2');
+    const v2Image = appImage('v2', namespace);
     const v2 = buildImage(v2Image).digest;
     return {
       namespace,

@@ -26,9 +26,9 @@ export const pullFailures: Scenario = {
         name: PRIVATE_REGISTRY_NAME,
         auth: { type: 'basic', users: { ci: 'ci-secret' } },
       }));
-    const pushed = await cluster.pushImage(`${registry.name}/${namespace}/app:v1`, appImage('v1'));
+    const pushed = await cluster.pushImage(`${registry.name}/${namespace}/app:v1`, appImage('v1', namespace));
     const privateRef = `${privateRegistry.name}/${namespace}/app:v1`;
-    const privatePushed = await cluster.pushImage(privateRef, appImage('v1'));
+    const privatePushed = await cluster.pushImage(privateRef, appImage('v1', namespace));
     await act.namespace();
     const apps = [
       { name: 'missing-tag', image: `${registry.name}/${namespace}/app:v9`, message: 'not found' },

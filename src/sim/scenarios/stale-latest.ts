@@ -19,8 +19,8 @@ export const staleLatest: Scenario = {
     const registry = cluster.registry!;
     const reference = `${registry.name}/${namespace}/app:latest`;
     const act = actions(cluster, namespace);
-    const v1 = await cluster.pushImage(reference, appImage('v1'));
-    const v2Image = appImage('v2');
+    const v1 = await cluster.pushImage(reference, appImage('v1', namespace));
+    const v2Image = appImage('v2', namespace);
     await act.namespace();
     await act.deploy({
       name: 'web',

@@ -19,7 +19,10 @@ export const undoHistory: Scenario = {
     const ref = (v: string) => `${registry.name}/${namespace}/app:${v}`;
     const pushed: Record<string, { reference: string; digest: string }> = {};
     for (const v of ['v1', 'v2', 'v3']) {
-      pushed[v] = { reference: ref(v), digest: (await cluster.pushImage(ref(v), appImage(v))).digest };
+      pushed[v] = {
+        reference: ref(v),
+        digest: (await cluster.pushImage(ref(v), appImage(v, namespace))).digest,
+      };
     }
     await act.namespace();
     await act.deploy({ name: 'web', image: ref('v1'), replicas: 2, changeCause: 'deploy v1' });
