@@ -535,10 +535,9 @@ export class PodWorker {
     const text = JSON.stringify(status);
     if (text === this.lastPublished) return;
     this.lastPublished = text;
-    const next = structuredClone(current);
-    next.status = status;
-    delete next.metadata.resourceVersion;
-    store.update('pods', next);
+    // Only the status changes: the rest is shared with the stored pod, which is never mutated.
+    const { resourceVersion: _rv, ...metadata } = current.metadata;
+    store.update('pods', { ...current, metadata, status }, { adopt: true });
   }
 
   /** Declared for tests and debugging: the container records. */

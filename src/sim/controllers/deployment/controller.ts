@@ -248,7 +248,12 @@ export class DeploymentController {
     const newRevision = maxRevision(oldRSs) + 1;
     const now = apiTime(this.clock.now());
     if (existing) {
-      const rs = structuredClone(existing);
+      // Only annotations, minReadySeconds and generation may change: copy just those levels.
+      const rs: ReplicaSet = {
+        ...existing,
+        metadata: { ...existing.metadata, annotations: { ...(existing.metadata.annotations ?? {}) } },
+        spec: { ...existing.spec },
+      };
       const annotationsChanged = setNewReplicaSetAnnotations(d, rs, newRevision, true);
       const minReadyChanged = (rs.spec.minReadySeconds ?? 0) !== (d.spec.minReadySeconds ?? 0);
       if (annotationsChanged || minReadyChanged) {

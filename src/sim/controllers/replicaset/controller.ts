@@ -86,9 +86,11 @@ export class ReplicaSetController {
     const current = (this.store.get(REPLICA_SETS, namespace, name) as ReplicaSet | undefined) ?? rs;
     const status = this.calculateStatus(current, this.activePods(current));
     if (canonicalJson(status) !== canonicalJson(current.status ?? {})) {
-      const next = structuredClone(current);
-      next.status = status;
-      this.store.update(REPLICA_SETS, next);
+      this.store.update(
+        REPLICA_SETS,
+        { ...current, metadata: { ...current.metadata }, status },
+        { adopt: true },
+      );
     }
     const minReady = current.spec.minReadySeconds ?? 0;
     const desired = current.spec.replicas ?? 1;
@@ -135,7 +137,7 @@ export class ReplicaSetController {
     if (diff < 0) {
       const count = Math.min(-diff, BURST_REPLICAS);
       for (let i = 0; i < count; i++) {
-        const pod = this.store.create('pods', podFromTemplate(rs, controllerRefTo(rs)));
+        const pod = this.store.create('pods', podFromTemplate(rs, controllerRefTo(rs)), { adopt: true });
         this.podsByOwner.set(pod);
         this.events.record({
           involved: rs,

@@ -146,16 +146,23 @@ export class Scheduler {
   }
 
   private bind(key: string, pod: Pod, nodeName: string): void {
-    const next = structuredClone(pod);
-    next.spec.nodeName = nodeName;
-    next.status ??= {};
-    next.status.conditions = withCondition(next.status.conditions, {
-      type: 'PodScheduled',
-      status: 'True',
-      lastProbeTime: null,
-      lastTransitionTime: apiTime(this.clock.now()),
-    });
-    const saved = this.store.update('pods', next) as Pod;
+    // A new pod object that shares what does not change with the stored one (never mutated).
+    const status = pod.status ?? {};
+    const next: Pod = {
+      ...pod,
+      metadata: { ...pod.metadata },
+      spec: { ...pod.spec, nodeName },
+      status: {
+        ...status,
+        conditions: withCondition(status.conditions, {
+          type: 'PodScheduled',
+          status: 'True',
+          lastProbeTime: null,
+          lastTransitionTime: apiTime(this.clock.now()),
+        }),
+      },
+    };
+    const saved = this.store.update('pods', next, { adopt: true }) as Pod;
     this.unschedulable.delete(key);
     this.place(key, saved);
     this.events.record({
