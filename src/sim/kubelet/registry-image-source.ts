@@ -128,10 +128,10 @@ export class RegistryImageSource implements ImageSource {
     wrap: string,
   ): Promise<ResolvedImage> {
     let digest = header(head, 'docker-content-digest');
-    const top = await session.fetch(
-      digest === undefined ? headUrl : `${session.base}/manifests/${digest}`,
-      wrap,
-    );
+    const top =
+      digest === undefined
+        ? await session.fetch(headUrl, wrap)
+        : await this.cached(digest, () => session.fetch(`${session.base}/manifests/${digest}`, wrap));
     digest ??= `sha256:${createHash('sha256').update(top.body).digest('hex')}`;
     const mediaType = header(top, 'content-type')?.split(';')[0]?.trim() ?? parseJson(top.body).mediaType;
     let manifest = parseJson(top.body);
