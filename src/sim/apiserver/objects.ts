@@ -86,32 +86,29 @@ export class ObjectApi {
 
   list(info: ResourceInfo, namespace: string | undefined, query: ListQuery = {}): ListResult {
     const filter = this.filterFor(info, query);
-    const { items, resourceVersion } = this.store.list(info.storeKey, {
+    const page = this.store.page(info.storeKey, {
       namespace: scope(info, namespace),
       filter,
+      after: query.continueToken ? decodeContinue(query.continueToken) : undefined,
+      limit: query.limit,
     });
-    const keyed = items.map((o) => ({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, o }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    let start = 0;
-    if (query.continueToken) {
-      const after = decodeContinue(query.continueToken);
-      start = keyed.findIndex((k) => k.key > after);
-      if (start < 0) start = keyed.length;
-    }
-    const limit = query.limit && query.limit > 0 ? query.limit : undefined;
-    const end = limit ? Math.min(keyed.length, start + limit) : keyed.length;
-    const page = keyed.slice(start, end).map((k) => this.present(info, k.o));
-    const more = end < keyed.length;
+    const { resourceVersion } = page;
     return {
-      items: page,
+      items: page.items.map((o) => this.present(info, o)),
       resourceVersion,
-      ...(more
+      ...(page.lastKey !== undefined
         ? {
-            continueToken: encodeContinue(keyed[end - 1]!.key, resourceVersion),
-            remainingItemCount: keyed.length - end,
+            continueToken: encodeContinue(page.lastKey, resourceVersion),
+            remainingItemCount: page.remaining,
           }
         : {}),
     };
+  }
+
+  /** `JSON.stringify(present(info, object))`, from the store's cache when presenting changes nothing. */
+  json(info: ResourceInfo, object: KubeObject): string {
+    const presented = this.present(info, object);
+    return presented === object ? this.store.json(object) : JSON.stringify(presented);
   }
 
   create(
@@ -148,7 +145,10 @@ export class ObjectApi {
         },
       });
     }
-    const created = this.write(info, meta.name, () => this.store.create(info.storeKey, object));
+    // `intake` made `object` from a copy of the body: the store may keep it.
+    const created = this.write(info, meta.name, () =>
+      this.store.create(info.storeKey, object, { adopt: true }),
+    );
     if (info.plural === 'namespaces') this.populateNamespace(created.metadata.name);
     return this.present(info, created);
   }
@@ -205,9 +205,11 @@ export class ObjectApi {
   ): KubeObject {
     let object: KubeObject;
     if (options.subresource === 'status') {
-      object = structuredClone(current);
-      object.status = next.status;
-      object.metadata.resourceVersion = next.metadata.resourceVersion;
+      object = {
+        ...current,
+        metadata: { ...current.metadata, resourceVersion: next.metadata.resourceVersion },
+        status: next.status,
+      };
     } else {
       object = next;
       const meta = object.metadata;
@@ -227,11 +229,12 @@ export class ObjectApi {
       // the last finalizer is gone and no grace period runs (a terminating pod waits for its
       // kubelet instead): the pending deletion completes now
       return this.write(info, meta.name, () => {
-        this.store.update(info.storeKey, object);
+        this.store.update(info.storeKey, object, { adopt: true });
         return this.store.delete(info.storeKey, meta.namespace, meta.name);
       });
     }
-    return this.write(info, meta.name, () => this.store.update(info.storeKey, object));
+    // `object` is this call's own (from `intake` or a new status object): the store may keep it.
+    return this.write(info, meta.name, () => this.store.update(info.storeKey, object, { adopt: true }));
   }
 
   /** `autoscaling/v1` Scale of a Deployment or ReplicaSet. */

@@ -315,12 +315,16 @@ class Handler {
             }),
           );
         }
-        return sendJson(res, 200, {
+        const head = JSON.stringify({
           kind: `${info.kind}List`,
           apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
           metadata: listMeta,
-          items: result.items,
         });
+        return sendList(
+          res,
+          head,
+          result.items.map((o) => this.objects.json(info, o)),
+        );
       }
       if (method === 'POST')
         return sendJson(res, 201, this.objects.create(info, namespace, await readBody(req), { dryRun }));
@@ -526,9 +530,55 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  sendRawJson(res, code, JSON.stringify(body));
+}
+
+/** Bytes of a list body written per `write`: small enough to stay out of V8's large-object space. */
+const LIST_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * A list body joined from each item's cached JSON: the same bytes as stringifying the whole list,
+ * written in small chunks as the socket drains, so a 24 MB pod list is neither serialized afresh
+ * nor held as one string and one buffer (allocations that size bring on full garbage collections
+ * in a large heap).
+ */
+async function sendList(res: ServerResponse, head: string, items: readonly string[]): Promise<void> {
+  const open = `${head.slice(0, -1)},"items":[`;
+  const close = ']}';
+  let length = Buffer.byteLength(open) + close.length + Math.max(0, items.length - 1);
+  for (const item of items) length += Buffer.byteLength(item);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length });
+  let chunk = open;
+  for (let i = 0; i < items.length; i++) {
+    chunk += i === 0 ? items[i]! : `,${items[i]!}`;
+    if (chunk.length < LIST_CHUNK_CHARS) continue;
+    const flushed = res.write(chunk);
+    chunk = '';
+    if (!flushed && !(await drained(res))) return;
+  }
+  res.end(chunk + close);
+}
+
+/** Resolves true once `res` can take more, false when the connection closed first. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+function sendRawJson(res: ServerResponse, code: number, text: string): void {
+  // Encoded once: `Buffer.byteLength` and then `end(text)` would walk a large list twice.
+  const bytes = Buffer.from(text);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });
+  res.end(bytes);
 }
 
 function sendText(res: ServerResponse, code: number, text: string): void {

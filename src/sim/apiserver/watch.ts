@@ -61,18 +61,22 @@ export function serveWatch(
   req.on('close', end);
   res.on('close', end);
 
-  const render = (object: KubeObject): unknown => {
-    const presented = ctx.objects.present(info, object);
-    if (!w.asTable) return presented;
-    return buildTable(info.kind, [presented], {
-      now: ctx.clock.now(),
-      include: 'Object',
-      resourceVersion: object.metadata.resourceVersion ?? '',
-    });
+  /** The event's object as JSON: a stored version's cached text unless a Table is wanted. */
+  const render = (object: KubeObject): string => {
+    if (!w.asTable) return ctx.objects.json(info, object);
+    return JSON.stringify(
+      buildTable(info.kind, [ctx.objects.present(info, object)], {
+        now: ctx.clock.now(),
+        include: 'Object',
+        resourceVersion: object.metadata.resourceVersion ?? '',
+      }),
+    );
   };
-  const send = (type: string, object: unknown) => {
-    if (!closed) res.write(`${JSON.stringify({ type, object })}\n`);
+  /** Writes `{"type":…,"object":…}`, the same bytes as stringifying the event. */
+  const sendJson = (type: string, json: string) => {
+    if (!closed) res.write(`{"type":${JSON.stringify(type)},"object":${json}}\n`);
   };
+  const send = (type: string, object: unknown) => sendJson(type, JSON.stringify(object));
   const sendError = (status: StatusObject) => {
     send('ERROR', status);
     end();
@@ -88,15 +92,15 @@ export function serveWatch(
     if (event.type === 'ADDED') {
       if (now) {
         visible.add(key);
-        send('ADDED', render(event.object));
+        sendJson('ADDED', render(event.object));
       }
     } else if (event.type === 'MODIFIED') {
       if (now) {
-        send(visible.has(key) ? 'MODIFIED' : 'ADDED', render(event.object));
+        sendJson(visible.has(key) ? 'MODIFIED' : 'ADDED', render(event.object));
         visible.add(key);
-      } else if (visible.delete(key)) send('DELETED', render(event.object));
+      } else if (visible.delete(key)) sendJson('DELETED', render(event.object));
     } else if (event.type === 'DELETED') {
-      if (visible.delete(key) || now) send('DELETED', render(event.object));
+      if (visible.delete(key) || now) sendJson('DELETED', render(event.object));
     }
   };
 
@@ -106,7 +110,7 @@ export function serveWatch(
     const current = ctx.store.list(info.storeKey, { namespace: scopeNs, filter });
     for (const object of current.items) {
       visible.add(keyOf(object));
-      if (initial) send('ADDED', render(object));
+      if (initial) sendJson('ADDED', render(object));
     }
     if (w.sendInitialEvents) sendBookmark(true);
     const watch = ctx.store.watch(
