@@ -20,6 +20,15 @@ export interface ImageBuilder {
   readonly name: BuilderName;
   /** Builds the image under `localName`; throws `BUILD_FAILED` with the builder's last output lines. */
   build(request: BuildRequest): Promise<void>;
-  /** Writes `localName` as a docker or OCI archive (tar) to `path`. */
-  exportArchive(localName: string, path: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Writes `localName` as a docker or OCI archive (tar) in a new temp directory; `remove` deletes
+   * it (and the builder's local copy of the image, when the builder keeps one).
+   */
+  exportArchive(localName: string, signal?: AbortSignal): Promise<ExportedArchive>;
+}
+
+/** An image archive written by a builder, to push and then remove. */
+export interface ExportedArchive {
+  readonly path: string;
+  remove(): Promise<void>;
 }

@@ -5,7 +5,7 @@
  */
 export type { Clock } from './clock.js';
 export type { EventSink, PipelineEvent, PodCounts, SlowestPod, StepName } from './events.js';
-export type { BuilderName, BuildRequest, ImageBuilder } from './image-builder.js';
+export type { BuilderName, BuildRequest, ExportedArchive, ImageBuilder } from './image-builder.js';
 export type {
   KubeClient,
   KubeList,

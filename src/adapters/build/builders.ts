@@ -1,6 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { KubefreshError } from '../../errors/index.js';
-import type { BuilderName, BuildRequest, ImageBuilder } from '../../ports/image-builder.js';
+import type { BuilderName, BuildRequest, ExportedArchive, ImageBuilder } from '../../ports/image-builder.js';
 import { run, runChecked } from './subprocess.js';
 
 export interface BuilderOptions {
@@ -10,6 +12,26 @@ export interface BuilderOptions {
   readonly storageDriver?: string;
   /** Buildah: `--isolation` for RUN steps. Default: chroot. */
   readonly isolation?: string;
+}
+
+/** Runs `write(path)` into a fresh temp directory; removes the directory if writing fails. */
+async function inTempDir(
+  write: (path: string) => Promise<void>,
+  cleanup?: () => Promise<unknown>,
+): Promise<ExportedArchive> {
+  const dir = await mkdtemp(join(tmpdir(), 'kubefresh-build-'));
+  const remove = async () => {
+    await rm(dir, { recursive: true, force: true });
+    await cleanup?.().catch(() => undefined);
+  };
+  try {
+    const path = join(dir, 'image.tar');
+    await write(path);
+    return { path, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
 }
 
 function fileArgs(request: BuildRequest): string[] {
@@ -28,11 +50,14 @@ function docker(options: BuilderOptions): ImageBuilder {
         ...(request.signal ? { signal: request.signal } : {}),
       });
     },
-    async exportArchive(localName, path, signal) {
-      await runChecked('docker', ['save', '-o', path, localName], {
-        ...(env ? { env } : {}),
-        ...(signal ? { signal } : {}),
-      });
+    exportArchive(localName, signal) {
+      const options = { ...(env ? { env } : {}), ...(signal ? { signal } : {}) };
+      return inTempDir(
+        async (path) => {
+          await runChecked('docker', ['save', '-o', path, localName], options);
+        },
+        () => run('docker', ['rmi', localName], env ? { env } : {}),
+      );
     },
   };
 }
@@ -48,11 +73,14 @@ function podman(options: BuilderOptions): ImageBuilder {
         ...(request.signal ? { signal: request.signal } : {}),
       });
     },
-    async exportArchive(localName, path, signal) {
-      await runChecked('podman', ['save', '--format', 'oci-archive', '-o', path, localName], {
-        ...(env ? { env } : {}),
-        ...(signal ? { signal } : {}),
-      });
+    exportArchive(localName, signal) {
+      const options = { ...(env ? { env } : {}), ...(signal ? { signal } : {}) };
+      return inTempDir(
+        async (path) => {
+          await runChecked('podman', ['save', '--format', 'oci-archive', '-o', path, localName], options);
+        },
+        () => run('podman', ['rmi', localName], env ? { env } : {}),
+      );
     },
   };
 }
@@ -79,11 +107,14 @@ function buildah(options: BuilderOptions): ImageBuilder {
         { ...(env ? { env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
       );
     },
-    async exportArchive(localName, path, signal) {
-      await runChecked('buildah', [...storage, 'push', localName, `oci-archive:${path}`], {
-        ...(env ? { env } : {}),
-        ...(signal ? { signal } : {}),
-      });
+    exportArchive(localName, signal) {
+      const options = { ...(env ? { env } : {}), ...(signal ? { signal } : {}) };
+      return inTempDir(
+        async (path) => {
+          await runChecked('buildah', [...storage, 'push', localName, `oci-archive:${path}`], options);
+        },
+        () => run('buildah', [...storage, 'rmi', localName], env ? { env } : {}),
+      );
     },
   };
 }

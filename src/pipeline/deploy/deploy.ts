@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NodeObject } from '../../core/diagnose/index.js';
 import type { RegistryImage } from '../../core/digest-match/index.js';
 import type { Finding } from '../../core/findings/index.js';
@@ -291,7 +288,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
 
   // --- build / read the image ---
   let image: PushableImage | undefined;
-  let tempDir: string | undefined;
+  let exported: { remove(): Promise<void> } | undefined;
   try {
     const source = options.source;
     if (source.kind === 'build') {
@@ -306,10 +303,9 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
         localName,
         ...(signal ? { signal } : {}),
       });
-      tempDir = await mkdtemp(join(tmpdir(), 'kubefresh-build-'));
-      const archive = join(tempDir, 'image.tar');
-      await builder.exportArchive(localName, archive, signal);
-      image = await deps.readArchive(archive);
+      const archive = await builder.exportArchive(localName, signal);
+      exported = archive;
+      image = await deps.readArchive(archive.path);
       steps.done('build', `built with ${builder.name}: ${image.top.digest}`);
     } else if (source.kind === 'oci' || source.kind === 'tar') {
       if (deps.readArchive === undefined)
@@ -319,7 +315,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
       steps.done('build', `read ${source.path}: ${image.top.digest}`);
     } else steps.skipped('build', '--no-build: using the image in the registry');
   } catch (error) {
-    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+    await exported?.remove();
     if (signal?.aborted) return interruptedBeforeChange();
     steps.failed(
       'build',
@@ -369,7 +365,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     );
     throw error;
   } finally {
-    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+    await exported?.remove();
   }
 
   // --- resolve from the registry: never trust the builder ---
