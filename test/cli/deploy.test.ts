@@ -110,6 +110,27 @@ describe('kubefresh deploy (CLI)', () => {
     ]);
   });
 
+  it('on a terminal: a live step list redrawn in place, then the verdict', async () => {
+    await cluster.pushImage(`${registry}/cli/web:v5`, appImage('v5'));
+    const result = await runKubefresh(
+      [
+        'deploy',
+        'deployment/web',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '-n',
+        ns,
+        ...registryFlags(cluster),
+      ].concat(['--image', `${registry}/cli/web`, '--no-build', '--tag', 'v5']),
+      { env: { HOME: '/nonexistent', NO_COLOR: '1' }, tty: true },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('\x1b[J'); // cursor up and clear: redrawn in place
+    expect(result.stdout).toMatch(/✓ verify +2\/2 pods ready on sha256:\w{12}/);
+    const verdict = result.stdout.split('\n').find((l) => l.includes('verified'));
+    expect(verdict).toContain(`deployment/web`);
+  });
+
   it('--dry-run prints the plan and changes nothing', async () => {
     const result = await kf(
       'deployment/web',

@@ -207,7 +207,7 @@ export function deployCommand(context: CommandContext): Command {
       ),
     )
     .option('--context-dir <dir>', 'the build context directory', '.')
-    .option('-f, --file <Dockerfile>', 'the Dockerfile (default: CONTEXT/Dockerfile)')
+    .option('-f, --file <Dockerfile>', 'the Dockerfile (default: Dockerfile in --context-dir)')
     .option('--from-oci <dir>', 'push this OCI image layout directory instead of building')
     .option('--from-tar <file>', 'push this docker-save or OCI archive instead of building')
     .option('--no-build', 'deploy an image already in the registry (give --tag or REPO:TAG)')
