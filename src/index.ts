@@ -137,6 +137,16 @@ export {
 } from './core/pull-policy/index.js';
 export { type EditResult, rewriteScalars, type ScalarEdit } from './core/rewrite/index.js';
 export {
+  checkRollout,
+  currentRevision,
+  planRollback,
+  podsOfRevision,
+  type RolloutStatus,
+  rolloutStatus,
+  verifyPods,
+} from './core/rollout/index.js';
+export { parseTagStrategy, type TagStrategy, tagFor } from './core/tag-strategy/index.js';
+export {
   type ErrorCode,
   type ErrorPhase,
   EXIT_CODES,
@@ -147,6 +157,21 @@ export {
   redact,
   redactUrl,
 } from './errors/index.js';
+export { type DemoCluster, type DemoEvent, type DemoResult, runDemo } from './pipeline/demo/index.js';
+export {
+  type DeployDeps,
+  type DeployOptions,
+  type DeployResult,
+  deploy,
+  parseWorkloadTarget,
+  registryImageOf,
+  rollbackTo,
+  setImage,
+  verifyRevision,
+  type WaitResult,
+  type WorkloadTarget,
+  waitForRollout,
+} from './pipeline/deploy/index.js';
 export {
   type DoctorOptions,
   type DoctorReport,
@@ -154,6 +179,13 @@ export {
   parseTarget,
   runDoctor,
 } from './pipeline/doctor/index.js';
+export {
+  buildHistory,
+  type DeploymentHistory,
+  type Revision,
+  readHistory,
+  recordRevisionDigests,
+} from './pipeline/history/index.js';
 export {
   type CheckResult,
   checkPinned,
@@ -167,6 +199,13 @@ export {
   type PinResult,
   pinManifests,
 } from './pipeline/pin/index.js';
+export {
+  type RestartOptions,
+  type RestartResult,
+  type RestartWarning,
+  restartDeployment,
+} from './pipeline/restart/index.js';
+export { type RollbackOptions, type RollbackOutcome, rollbackDeployment } from './pipeline/rollback/index.js';
 export type {
   Clock,
   FetchedManifest,
