@@ -208,12 +208,15 @@ export {
 export { type RollbackOptions, type RollbackOutcome, rollbackDeployment } from './pipeline/rollback/index.js';
 export type {
   Clock,
+  EventSink,
   FetchedManifest,
+  ImageBuilder,
   KubeClient,
   KubeList,
   KubeObject,
   KubeResource,
   PatchType,
+  PipelineEvent,
   Registry,
   ResolvedDescriptor,
   WatchEvent,
