@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
+import { isLoopbackRegistry } from '../../core/image-ref/index.js';
 import type { ErrorTarget } from './errors.js';
 import {
   classifyNetworkError,
@@ -71,13 +72,8 @@ const DEFAULTS = {
 /** Manifests and error bodies are small; anything bigger than this is not what we asked for. */
 const MAX_BODY_BYTES = 8 << 20;
 
-/** Loopback hosts get plain HTTP when they do not speak TLS, as containerd does for localhost. */
-export function isLoopbackHost(registry: string): boolean {
-  const host = registry.startsWith('[') ? registry.slice(1, registry.indexOf(']')) : registry.split(':')[0]!;
-  return (
-    host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1'
-  );
-}
+/** Loopback registries (`localhost`, 127.0.0.0/8, `[::1]`) as containerd's `IsLocalhost` sees them. */
+export const isLoopbackHost: (hostPort: string) => boolean = isLoopbackRegistry;
 
 class Semaphore {
   private active = 0;

@@ -1,4 +1,5 @@
 import type { ImageRef } from '../../core/image-ref/index.js';
+import { isLoopbackRegistry } from '../../core/image-ref/index.js';
 import type { RegistryCredential } from './image-source.js';
 
 /** `/etc/rancher/k3s/registries.yaml` for one node. */
@@ -102,11 +103,8 @@ function rewrite(repository: string, rules: Readonly<Record<string, string>> | u
   return repository;
 }
 
-/** `localhost`, `127.x.x.x` and `::1`, with or without a port: containerd's `IsLocalhost`. */
-export function isLoopbackHost(hostPort: string): boolean {
-  const host = hostOf(hostPort);
-  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
-}
+/** Loopback registries (`localhost`, 127.0.0.0/8, `[::1]`) as containerd's `IsLocalhost` sees them. */
+export const isLoopbackHost: (hostPort: string) => boolean = isLoopbackRegistry;
 
 /** The host part of `host[:port]` (brackets removed from IPv6). */
 export function hostOf(hostPort: string): string {
