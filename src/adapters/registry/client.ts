@@ -151,6 +151,9 @@ export class RegistryClient implements Registry {
     });
     if (response.status !== 201 && response.status !== 200)
       throw this.failure(ref, response, 'manifest', reference);
+    // The tag may now name something else: later lookups in this run must ask the registry again.
+    this.memo.delete(`resolve ${ref.name()}@${reference}`);
+    this.memo.delete(`manifest ${ref.name()}@${reference}`);
     const computed = digestOf(bytes);
     const claimed = response.headers.get('docker-content-digest');
     if (claimed && isDigest(claimed) && digestAlgorithm(claimed) === 'sha256' && claimed !== computed) {

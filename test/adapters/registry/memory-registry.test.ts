@@ -53,6 +53,22 @@ describe('registry client against the in-process registry', () => {
     await client.close();
   });
 
+  it('asks the registry again for a tag it has just pushed over', async () => {
+    const r = await registry();
+    const client = new RegistryClient();
+    const ref = parseImageRef(`${r.host}/team/api:latest`);
+    const push = async (version: string) => {
+      const image = buildImage({ labels: { version } });
+      for (const blob of blobsOf(image)) await client.pushBlob(ref, blob.digest, blob.bytes);
+      return client.putManifest(ref, 'latest', image.mediaType, image.bytes);
+    };
+    const v1 = await push('v1');
+    expect((await client.resolve(ref)).digest).toBe(v1);
+    const v2 = await push('v2');
+    expect(v2).not.toBe(v1);
+    expect((await client.resolve(ref)).digest).toBe(v2);
+  });
+
   it('resolves a Docker manifest list to the list digest, not the amd64 child', async () => {
     const r = await registry();
     const list = buildMultiPlatformImage({ format: 'docker' }, ['linux/amd64', 'linux/arm64']);
