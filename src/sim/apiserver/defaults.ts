@@ -1,5 +1,6 @@
 import { defaultPullPolicy } from '../../core/pull-policy/index.js';
 import type { KubeObject } from '../store/index.js';
+import { applyWorkloadKindDefaults } from './workload-kinds.js';
 
 type Obj = Record<string, unknown>;
 
@@ -128,6 +129,11 @@ export function applyDefaults(object: KubeObject, creating: boolean): void {
       if (object.status === undefined) object.status = { replicas: 0 };
       break;
     }
+    case 'StatefulSet':
+    case 'DaemonSet':
+      applyWorkloadKindDefaults(object, creating);
+      defaultTemplate(obj(object, 'spec'));
+      break;
     case 'Namespace': {
       const labels = obj(object.metadata, 'labels') as Record<string, string>;
       labels['kubernetes.io/metadata.name'] = object.metadata.name;

@@ -12,6 +12,7 @@ import { apiVersionOf, RESOURCES, type ResourceInfo } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { errors, fromStoreError } from './status.js';
 import { validateObject } from './validation.js';
+import { carryTemplateGeneration } from './workload-kinds.js';
 
 /** Patch content types the server accepts, as the 415 message lists them. */
 export const PATCH_TYPES = [
@@ -49,7 +50,7 @@ export interface DeleteOptions {
 }
 
 /** Kinds whose `.status` is written only through the `status` subresource. */
-const STATUS_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'Node', 'Namespace']);
+const STATUS_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Node', 'Namespace']);
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 /**
@@ -222,6 +223,7 @@ export class ObjectApi {
       applyDefaults(object, false);
       validateObject(object, info, current);
       if (specOf(object) !== specOf(current)) meta.generation = (current.metadata.generation ?? 1) + 1;
+      carryTemplateGeneration(object, current, (x, y) => canonicalJson(x) === canonicalJson(y));
     }
     if (options.dryRun) return object;
     const meta = object.metadata;

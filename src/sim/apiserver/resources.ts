@@ -1,4 +1,5 @@
 import type { ResourceKey } from '../store/index.js';
+import { WORKLOAD_KIND_RESOURCES } from './workload-kinds.js';
 
 /** One served resource type: how discovery names it and where the store keeps it. */
 export interface ResourceInfo {
@@ -123,6 +124,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     categories: ['all'],
     subresources: ['status', 'scale'],
   }),
+  ...WORKLOAD_KIND_RESOURCES,
   resource({
     plural: 'events',
     singular: 'event',

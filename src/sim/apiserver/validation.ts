@@ -126,7 +126,7 @@ export function validateObject(object: KubeObject, info: ResourceInfo, previous?
     validateContainers((object.spec ?? {}) as Obj, 'spec', causes);
     if (previous) validatePodUpdate(object, previous, causes);
   }
-  if (object.kind === 'Deployment' || object.kind === 'ReplicaSet') {
+  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(object.kind)) {
     validateWorkload(object, causes);
     if (previous) {
       const before = (previous.spec as Obj | undefined)?.selector as SpecSelector | undefined;

@@ -32,6 +32,7 @@ export {
   type PropagationPolicy,
   removeFinalizer,
 } from './delete-object.js';
+export { DAEMON_TOLERATIONS, DaemonSetController, shouldRunOn } from './daemonset/controller.js';
 export { DeploymentController, SCALING_MESSAGES } from './deployment/controller.js';
 export { maxSurge, maxUnavailable, resolveFenceposts, scaledValue } from './deployment/fenceposts.js';
 export { GarbageCollector } from './gc/garbage-collector.js';
@@ -41,6 +42,8 @@ export { isPodActive, isPodAvailable, isPodReady } from './pods.js';
 export { ReplicaSetController } from './replicaset/controller.js';
 export { podFromTemplate } from './replicaset/pod-template.js';
 export { DEFAULT_SCHEDULER, Scheduler } from './scheduler/scheduler.js';
+export { POD_INDEX_LABEL, POD_NAME_LABEL, StatefulSetController } from './statefulset/controller.js';
+export { CONTROLLER_REVISION_HASH_LABEL, type ControllerRevision } from './revisions.js';
 export {
   type ControllerSelection,
   type RunningControllers,

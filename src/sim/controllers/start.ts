@@ -1,14 +1,18 @@
 import type { Clock } from '../../ports/clock.js';
 import type { ObjectStore } from '../store/index.js';
+import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { GarbageCollector } from './gc/garbage-collector.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { StatefulSetController } from './statefulset/controller.js';
 
 /** Which controllers to run; all by default. */
 export interface ControllerSelection {
   readonly deployments?: boolean;
   readonly replicaSets?: boolean;
+  readonly statefulSets?: boolean;
+  readonly daemonSets?: boolean;
   readonly scheduler?: boolean;
   readonly garbageCollector?: boolean;
 }
@@ -45,6 +49,12 @@ export function startControllers(options: StartControllersOptions): RunningContr
   }
   if (run.deployments !== false) {
     parts.push(new DeploymentController({ store, clock, onError: report('deployment-controller') }));
+  }
+  if (run.statefulSets !== false) {
+    parts.push(new StatefulSetController({ store, clock, onError: report('statefulset-controller') }));
+  }
+  if (run.daemonSets !== false) {
+    parts.push(new DaemonSetController({ store, clock, onError: report('daemonset-controller') }));
   }
   if (run.scheduler !== false)
     parts.push(new Scheduler({ store, clock, onError: report('default-scheduler') }));

@@ -67,6 +67,8 @@ const BY_KIND: Record<string, PatchMeta> = {
   },
   Deployment: WORKLOAD,
   ReplicaSet: WORKLOAD,
+  StatefulSet: { fields: { metadata: OBJECT_META, spec: { fields: { template: POD_TEMPLATE } } } },
+  DaemonSet: { fields: { metadata: OBJECT_META, spec: { fields: { template: POD_TEMPLATE } } } },
   Node: {
     fields: {
       metadata: OBJECT_META,

@@ -130,6 +130,62 @@ const replicasets: Printer = {
   },
 };
 
+const statefulsets: Printer = {
+  columns: [NAME, col('Ready'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1)],
+  cells(sts: Obj, now) {
+    const [containers, images] = containersAndImages(sts.spec?.template);
+    const ready = `${sts.status?.readyReplicas ?? 0}/${sts.spec?.replicas ?? 0}`;
+    return [sts.metadata.name, ready, age(sts, now), containers, images];
+  },
+};
+
+const daemonsets: Printer = {
+  columns: [
+    NAME,
+    col('Desired', 'integer'),
+    col('Current', 'integer'),
+    col('Ready', 'integer'),
+    col('Up-to-date', 'integer'),
+    col('Available', 'integer'),
+    col('Node Selector'),
+    AGE,
+    col('Containers', 'string', 1),
+    col('Images', 'string', 1),
+    col('Selector', 'string', 1),
+  ],
+  cells(ds: Obj, now) {
+    const status = ds.status ?? {};
+    const [containers, images] = containersAndImages(ds.spec?.template);
+    const nodeSelector = Object.entries((ds.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    return [
+      ds.metadata.name,
+      status.desiredNumberScheduled ?? 0,
+      status.currentNumberScheduled ?? 0,
+      status.numberReady ?? 0,
+      status.updatedNumberScheduled ?? 0,
+      status.numberAvailable ?? 0,
+      nodeSelector || '<none>',
+      age(ds, now),
+      containers,
+      images,
+      formatSpecSelector(ds.spec?.selector),
+    ];
+  },
+};
+
+const controllerrevisions: Printer = {
+  columns: [NAME, col('Controller'), col('Revision', 'integer'), AGE],
+  cells(cr: Obj, now) {
+    const owner = (cr.metadata.ownerReferences ?? []).find((r: Obj) => r.controller === true);
+    const group = String(owner?.apiVersion ?? '').includes('/') ? `.${String(owner.apiVersion).split('/')[0]}` : '';
+    const controller = owner ? `${String(owner.kind).toLowerCase()}${group}/${owner.name}` : '<none>';
+    return [cr.metadata.name, controller, cr.revision ?? 0, age(cr, now)];
+  },
+};
+
 function nodeRoles(labels: Record<string, string>): string {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries(labels)) {
@@ -256,6 +312,9 @@ const BY_KIND: Record<string, Printer> = {
   Pod: pods,
   Deployment: deployments,
   ReplicaSet: replicasets,
+  StatefulSet: statefulsets,
+  DaemonSet: daemonsets,
+  ControllerRevision: controllerrevisions,
   Node: nodes,
   Event: events,
   Namespace: namespaces,
