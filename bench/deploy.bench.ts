@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { HttpKubeClient } from '../src/adapters/kube/index.js';
 import { RegistryClient } from '../src/adapters/registry/index.js';
-import { lookupWith } from '../src/cli/commands/doctor.js';
+import { lookupWith } from '../src/cli/registry-flags.js';
 import { deploy, parseWorkloadTarget } from '../src/pipeline/deploy/index.js';
 import { startSimCluster } from '../src/sim/cluster/index.js';
 import { LABEL_READY_DELAY } from '../src/sim/images/index.js';

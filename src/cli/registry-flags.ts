@@ -8,6 +8,7 @@ import {
   type RegistryClientOptions,
 } from '../adapters/registry/index.js';
 import { KubefreshError } from '../errors/index.js';
+import { processAlive, readSimState, simStateDir } from '../sim/cluster/state.js';
 import type { CliIO } from './io.js';
 
 /**
@@ -21,12 +22,14 @@ export interface RegistryFlags {
   readonly registryCa?: string;
   /** `--timeout DURATION`, in milliseconds. */
   readonly timeout: number;
+  /** `--resolve HOST=ADDRESS`, repeatable. */
+  readonly resolve: string[];
 }
 
 /** Default per-request timeout: long enough for a slow registry, short enough to notice a dead one. */
 export const DEFAULT_REGISTRY_TIMEOUT = '30s';
 
-/** Adds `--insecure-registry`, `--registry-ca` and `--timeout` to `command`. */
+/** Adds `--insecure-registry`, `--registry-ca`, `--timeout` and `--resolve` to `command`. */
 export function addRegistryFlags(command: Command): Command {
   return command
     .addOption(
@@ -44,7 +47,64 @@ export function addRegistryFlags(command: Command): Command {
       new Option('--timeout <duration>', 'time limit per registry request (e.g. 10s, 500ms, 2m)')
         .argParser(parseDuration)
         .default(parseDuration(DEFAULT_REGISTRY_TIMEOUT), DEFAULT_REGISTRY_TIMEOUT),
+    )
+    .addOption(
+      new Option('--resolve <host=address>', 'reach this registry host name at this IP address; repeatable')
+        .argParser((value: string, previous: string[] = []) => {
+          if (!/^[^=\s]+=[0-9a-fA-F.:]+$/.test(value)) {
+            throw new InvalidArgumentError(
+              `expected HOST=ADDRESS such as registry.local=10.0.0.5, got ${JSON.stringify(value)}`,
+            );
+          }
+          return [...previous, value];
+        })
+        .default([], 'system DNS'),
     );
+}
+
+/** A DNS lookup that answers the `--resolve` names itself and asks the system for the rest. */
+export async function lookupWith(resolves: readonly string[]) {
+  if (resolves.length === 0) return undefined;
+  const dns = await import('node:dns');
+  const { isIP } = await import('node:net');
+  const table = new Map(resolves.map((entry) => entry.split('=') as [string, string]));
+  return ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+    const address = table.get(hostname.toLowerCase());
+    if (address === undefined) return dns.lookup(hostname, options as never, callback as never);
+    const family = isIP(address);
+    if ((options as { all?: boolean }).all) return callback(null, [{ address, family }]);
+    return callback(null, address, family);
+  }) as never;
+}
+
+/** What a running `kubefresh sim start` adds to the registry flags: its registry's name and address. */
+export interface SimRegistryReach {
+  /** `registry.sim=127.0.0.1`. */
+  readonly resolve: string;
+  /** `registry.sim:PORT`: the sim's registry speaks plain HTTP. */
+  readonly insecure: string;
+}
+
+/**
+ * The registry of the sim cluster recorded in the state file, when its process is alive. Only names
+ * ending in `.sim` are taken: that top-level domain does not exist, so no real host is shadowed.
+ */
+export async function liveSimRegistry(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<SimRegistryReach | undefined> {
+  const state = await readSimState(simStateDir(env));
+  if (state?.registry == null || !Number.isInteger(state.pid) || !processAlive(state.pid)) return undefined;
+  const name = state.registry.name.toLowerCase();
+  const host = name.replace(/:\d+$/, '');
+  if (!host.endsWith('.sim') || host === name) return undefined;
+  let address: string;
+  try {
+    address = new URL(state.registry.url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+  if (!/^[0-9a-fA-F.:]+$/.test(address)) return undefined;
+  return { resolve: `${host}=${address}`, insecure: name };
 }
 
 /** Registry client options from the flags: transport settings plus Docker's stored logins. */
@@ -74,11 +134,17 @@ export async function registryClientOptions(flags: RegistryFlags, io: CliIO): Pr
       );
     }
   }
+  // A name given with --resolve wins over the sim's, which is only a fallback.
+  const sim = await liveSimRegistry(io.env);
+  const given = new Set((flags.resolve ?? []).map((entry) => entry.split('=')[0]!.toLowerCase()));
+  const simApplies = sim !== undefined && !given.has(sim.resolve.split('=')[0]!);
+  const lookup = await lookupWith([...(flags.resolve ?? []), ...(simApplies ? [sim.resolve] : [])]);
   const configDir = dockerConfigDir(io.env);
   return {
-    insecureRegistries: flags.insecureRegistry,
+    insecureRegistries: [...flags.insecureRegistry, ...(simApplies ? [sim.insecure] : [])],
     timeoutMs: flags.timeout,
     ...(ca === undefined ? {} : { ca }),
+    ...(lookup === undefined ? {} : { lookup }),
     credentials:
       configDir === undefined
         ? ANONYMOUS

@@ -4,8 +4,9 @@ import type { DemoCluster, DemoEvent } from '../../pipeline/demo/index.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { CliIO } from '../io.js';
+import { lookupWith } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
-import { lookupWith, renderDoctorText } from './doctor.js';
+import { renderDoctorText } from './doctor.js';
 import { eventLine } from './restart.js';
 
 interface DemoFlags {

@@ -4,12 +4,12 @@ import { KubefreshError, redact } from '../../errors/index.js';
 import type { DeployResult, ImageSource } from '../../pipeline/deploy/index.js';
 import type { PipelineEvent } from '../../ports/events.js';
 import type { BuilderName } from '../../ports/image-builder.js';
+import { addKubeFlags, connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { addRegistryFlags, parseDuration, type RegistryFlags } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
 import { createProgress, formatDuration } from '../render/progress.js';
-import { addKubeFlags, addResolveFlag, connect } from './doctor.js';
 
 /** The version of `deploy -o json` and of the final `-o jsonl` line. Raised only for breaking changes. */
 export const DEPLOY_JSON_SCHEMA_VERSION = 1;
@@ -245,7 +245,6 @@ export function deployCommand(context: CommandContext): Command {
     );
   addKubeFlags(command);
   addRegistryFlags(command);
-  addResolveFlag(command);
   command
     .addHelpText(
       'after',

@@ -1,77 +1,26 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { Verdict, WorkloadReport } from '../../core/diagnose/index.js';
 import { type Finding, meetsThreshold, type Severity } from '../../core/findings/index.js';
 import { EXIT_CODES, redact } from '../../errors/index.js';
-import type { DoctorReport, DoctorScope, RegistryLogin } from '../../pipeline/doctor/index.js';
+import type { DoctorReport, DoctorScope } from '../../pipeline/doctor/index.js';
 import { parseTarget } from '../../pipeline/doctor/index.js';
 import { VERSION } from '../../version.js';
+import { addKubeFlags, connect, type KubeFlags } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
-import {
-  addRegistryFlags,
-  parseDuration,
-  type RegistryFlags,
-  registryClientOptions,
-} from '../registry-flags.js';
+import { addRegistryFlags, type RegistryFlags } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
 
 /** The version of `doctor -o json` (docs/doctor-json.md). Raised only for breaking changes. */
 export const DOCTOR_JSON_SCHEMA_VERSION = 1;
 
-interface DoctorFlags extends RegistryFlags {
+interface DoctorFlags extends RegistryFlags, KubeFlags {
   readonly namespace?: string;
   readonly allNamespaces?: boolean;
   readonly selector?: string;
-  readonly context?: string;
-  readonly kubeconfig?: string;
-  readonly requestTimeout: number;
   readonly usePullSecrets?: boolean;
   readonly output: 'text' | 'wide' | 'json';
   readonly failOn: Severity | 'none';
-  readonly resolve: string[];
-}
-
-/** Shared by doctor and nodes: the kubectl connection flags. */
-export function addKubeFlags(command: Command): Command {
-  return command
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-    .addOption(
-      new Option('--request-timeout <duration>', 'time limit per API request, as kubectl (0 = none)')
-        .argParser((value: string) => (value.trim() === '0' ? 0 : parseDuration(value)))
-        .default(0, '0'),
-    );
-}
-
-/** `--resolve registry.local=10.0.0.5`: reach a registry host at this address (like curl --resolve). */
-export function addResolveFlag(command: Command): Command {
-  return command.addOption(
-    new Option('--resolve <host=address>', 'reach this registry host name at this IP address; repeatable')
-      .argParser((value: string, previous: string[] = []) => {
-        if (!/^[^=\s]+=[0-9a-fA-F.:]+$/.test(value)) {
-          throw new InvalidArgumentError(
-            `expected HOST=ADDRESS such as registry.local=10.0.0.5, got ${JSON.stringify(value)}`,
-          );
-        }
-        return [...previous, value];
-      })
-      .default([], 'system DNS'),
-  );
-}
-
-/** A DNS lookup that answers the `--resolve` names itself and asks the system for the rest. */
-export async function lookupWith(resolves: readonly string[]) {
-  if (resolves.length === 0) return undefined;
-  const dns = await import('node:dns');
-  const { isIP } = await import('node:net');
-  const table = new Map(resolves.map((entry) => entry.split('=') as [string, string]));
-  return ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
-    const address = table.get(hostname.toLowerCase());
-    if (address === undefined) return dns.lookup(hostname, options as never, callback as never);
-    const family = isIP(address);
-    if ((options as { all?: boolean }).all) return callback(null, [{ address, family }]);
-    return callback(null, address, family);
-  }) as never;
 }
 
 const VERDICT_STYLE: Readonly<
@@ -215,54 +164,6 @@ function complete(target: string | undefined, flags: DoctorFlags): DoctorScope {
   };
 }
 
-/** Builds the kube client and the registry client from the flags (adapters loaded on use). */
-export async function connect(
-  flags:
-    | DoctorFlags
-    | (RegistryFlags & Pick<DoctorFlags, 'context' | 'kubeconfig' | 'requestTimeout' | 'resolve'>),
-  context: CommandContext,
-) {
-  const { HttpKubeClient } = await import('../../adapters/kube/index.js');
-  const { RegistryClient, staticCredentials } = await import('../../adapters/registry/index.js');
-  const apiRequests = { count: 0 };
-  const kube = new HttpKubeClient({
-    ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
-    ...(flags.context === undefined ? {} : { context: flags.context }),
-    env: context.io.env,
-    requestTimeoutMs: flags.requestTimeout,
-    onRequest: () => {
-      apiRequests.count++;
-    },
-  });
-  const lookup = await lookupWith(flags.resolve);
-  const base = {
-    ...(await registryClientOptions(flags, context.io)),
-    ...(lookup === undefined ? {} : { lookup }),
-  };
-  const registryRequests = { count: 0 };
-  const onRequest = ({ status }: { status: number | undefined }) => {
-    if (status !== undefined) registryRequests.count++;
-  };
-  const registry = new RegistryClient({ ...base, onRequest });
-  const registryWithLogins = (logins: ReadonlyMap<string, RegistryLogin>) => {
-    const fromSecrets = staticCredentials(
-      Object.fromEntries(
-        [...logins].map(([host, l]) => [
-          host,
-          { kind: 'basic' as const, username: l.username, password: l.password },
-        ]),
-      ),
-    );
-    const local = base.credentials;
-    return new RegistryClient({
-      ...base,
-      onRequest,
-      credentials: { get: async (host: string) => (await fromSecrets.get(host)) ?? (await local?.get(host)) },
-    });
-  };
-  return { kube, registry, registryWithLogins, apiRequests, registryRequests };
-}
-
 /** `kubefresh doctor [TYPE/NAME]`: what runs versus what was deployed, per container, with fixes. */
 export function doctorCommand(context: CommandContext): Command {
   const command = new Command('doctor')
@@ -287,7 +188,6 @@ export function doctorCommand(context: CommandContext): Command {
     );
   addKubeFlags(command);
   addRegistryFlags(command);
-  addResolveFlag(command);
   command
     .addHelpText(
       'after',

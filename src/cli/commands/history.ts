@@ -3,10 +3,10 @@ import { shortDigest } from '../../core/diagnose/index.js';
 import { KubefreshError, redact } from '../../errors/index.js';
 import type { DeploymentHistory, Revision, RevisionContainer } from '../../pipeline/history/index.js';
 import { VERSION } from '../../version.js';
+import { addKubeFlags } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
-import { addKubeFlags } from './doctor.js';
 
 /** The version of `history -o json`. Raised only for breaking changes. */
 export const HISTORY_JSON_SCHEMA_VERSION = 1;

@@ -9,11 +9,11 @@ import {
 import { type ImageRef, parseImageRef, tryParseImageRef } from '../../core/image-ref/index.js';
 import { EXIT_CODES, isKubefreshError, KubefreshError, redact } from '../../errors/index.js';
 import type { KubeObject } from '../../ports/kube.js';
+import { addKubeFlags, connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { addRegistryFlags, type RegistryFlags } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
-import { addKubeFlags, addResolveFlag, connect } from './doctor.js';
 
 interface NodesFlags extends RegistryFlags {
   readonly namespace?: string;
@@ -81,7 +81,6 @@ export function nodesCommand(context: CommandContext): Command {
     );
   addKubeFlags(command);
   addRegistryFlags(command);
-  addResolveFlag(command);
   command
     .addHelpText(
       'after',

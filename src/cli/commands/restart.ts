@@ -3,12 +3,12 @@ import { shortDigest } from '../../core/diagnose/index.js';
 import { EXIT_CODES, redact } from '../../errors/index.js';
 import type { PodDigest, RestartResult } from '../../pipeline/restart/index.js';
 import type { EventSink, PipelineEvent } from '../../ports/events.js';
+import { addKubeFlags, connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { CliIO } from '../io.js';
 import { addRegistryFlags, parseDuration, type RegistryFlags } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
-import { addKubeFlags, addResolveFlag, connect } from './doctor.js';
 import { deploymentName } from './history.js';
 
 /** The flags restart and rollback share. */
@@ -44,7 +44,6 @@ export function addRolloutFlags(command: Command): Command {
     );
   addKubeFlags(command);
   addRegistryFlags(command);
-  addResolveFlag(command);
   return command;
 }
 

@@ -2,10 +2,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { shortDigest } from '../../core/diagnose/index.js';
 import { EXIT_CODES, redact } from '../../errors/index.js';
 import type { RollbackOutcome } from '../../pipeline/rollback/index.js';
+import { connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
-import { connect } from './doctor.js';
 import { deploymentName } from './history.js';
 import { addRolloutFlags, eventPrinter, podLines, type RolloutFlags, resumeLines } from './restart.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readImageArchive } from '../../../src/adapters/build/index.js';
 import { HttpKubeClient } from '../../../src/adapters/kube/index.js';
 import { RegistryClient } from '../../../src/adapters/registry/index.js';
-import { lookupWith } from '../../../src/cli/commands/doctor.js';
+import { lookupWith } from '../../../src/cli/registry-flags.js';
 import type { DeployDeps } from '../../../src/pipeline/deploy/index.js';
 import type { PipelineEvent } from '../../../src/ports/events.js';
 import type { KubeClient } from '../../../src/ports/kube.js';
