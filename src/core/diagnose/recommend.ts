@@ -61,6 +61,21 @@ function deploy(context: RemedyContext): string[] {
   return [`kubefresh deploy${ns(context)} ${target(context)} --image ${shellQuote(context.repository)}`];
 }
 
+/**
+ * For an image that never was in a registry (imported into a node): push it somewhere every node
+ * pulls from. An unqualified name is Docker Hub's `library/…`, where nobody pushes their own build,
+ * so the registry is left for the user to fill in.
+ */
+function deployImported(context: RemedyContext): string[] {
+  const repository = context.repository;
+  if (repository === undefined || !repository.startsWith('docker.io/library/')) return deploy(context);
+  if (context.kind === 'Pod') return [];
+  const name = repository.slice('docker.io/library/'.length);
+  return [
+    `kubefresh deploy${ns(context)} ${target(context)} --image '<registry every node reaches>/${name}'`,
+  ];
+}
+
 function undo(context: RemedyContext): string[] {
   return context.canRollBack && context.kind !== 'Pod'
     ? [`kubectl rollout undo${ns(context)} ${target(context)}`]
@@ -107,9 +122,17 @@ function caSnippet(registry: string): string {
 
 function pullSecret(context: RemedyContext): string[] {
   const server = context.registryHost ?? '<registry>';
+  const create = `kubectl create secret docker-registry regcred${ns(context)} --docker-server=${shellQuote(server)} --docker-username=<user> --docker-password=<password>`;
+  // A service account's pull secrets reach only pods admitted after the patch; the template patch
+  // rolls the workload out, so its new pods carry the secret.
+  if (context.kind === 'Pod')
+    return [
+      create,
+      `kubectl patch serviceaccount default${ns(context)} -p '{"imagePullSecrets":[{"name":"regcred"}]}'`,
+    ];
   return [
-    `kubectl create secret docker-registry regcred${ns(context)} --docker-server=${shellQuote(server)} --docker-username=<user> --docker-password=<password>`,
-    `kubectl patch serviceaccount default${ns(context)} -p '{"imagePullSecrets":[{"name":"regcred"}]}'`,
+    create,
+    `kubectl patch${ns(context)} ${target(context)} -p '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}'`,
   ];
 }
 
@@ -155,7 +178,7 @@ const RECOMMEND: Readonly<Record<DoctorCode, (context: RemedyContext) => readonl
   // Pinning makes nodes pull by digest; only with Never (nothing is pulled) must the cache go.
   STALE_NODE_CACHE: (c) => [...pin(c), ...(c.pullPolicy === 'Never' ? rmiPerNode(c) : [])],
   NOT_IN_REGISTRY: deploy,
-  LOCAL_IMPORT: (c) => (c.pinnedImage === undefined ? deploy(c) : pin(c)),
+  LOCAL_IMPORT: (c) => (c.pinnedImage === undefined ? deployImported(c) : pin(c)),
   UNVERIFIABLE: (c) => (c.specImage === undefined ? [] : [`kubefresh digest ${shellQuote(c.specImage)}`]),
   POLICY_RISK: pin,
   PULL_NOT_FOUND: (c) => [...undo(c), ...deploy(c)],
@@ -169,13 +192,14 @@ const RECOMMEND: Readonly<Record<DoctorCode, (context: RemedyContext) => readonl
   PULL_TLS: (c) => (c.registryHost === undefined ? [] : [caSnippet(c.registryHost)]),
   PULL_HTTP_TO_HTTPS: (c) => (c.registryHost === undefined ? [] : [httpMirrorSnippet(c.registryHost)]),
   PULL_RATE_LIMITED: pullSecret,
+  // The policy first: a deploy while it is still Never fails on every node without the image.
   PULL_NEVER_NOT_PRESENT: (c) => [
-    ...deploy(c),
     ...(c.kind === 'Pod'
       ? []
       : [
           `kubectl patch${ns(c)} ${target(c)} -p '{"spec":{"template":{"spec":{"containers":[{"name":"${c.container}","imagePullPolicy":"IfNotPresent"}]}}}}'`,
         ]),
+    ...deployImported(c),
   ],
   INVALID_IMAGE_NAME: (c) => (c.specImage === undefined ? [] : [`kubefresh ref ${shellQuote(c.specImage)}`]),
   CONFIG_MISSING: configCommands,

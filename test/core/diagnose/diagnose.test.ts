@@ -194,7 +194,7 @@ const CASES: Case[] = [
     message: `pod web-abc-1 on node-1 cannot pull ${IMAGE}: 127.0.0.1:5000 refused the pull without valid credentials (pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed)`,
     commands: [
       'kubectl create secret docker-registry regcred -n default --docker-server=127.0.0.1:5000 --docker-username=<user> --docker-password=<password>',
-      `kubectl patch serviceaccount default -n default -p '{"imagePullSecrets":[{"name":"regcred"}]}'`,
+      `kubectl patch -n default deployment/web -p '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}'`,
     ],
   },
   {
