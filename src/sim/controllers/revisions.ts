@@ -19,7 +19,21 @@ export interface ControllerRevision extends KubeObject {
  * the live object (Go's json.Marshal of a map: keys sorted), hence the canonical JSON.
  */
 export function revisionData(template: PodTemplate | undefined): unknown {
-  return JSON.parse(canonicalJson({ spec: { template: { ...(template ?? {}), $patch: 'replace' } } }));
+  // Go encodes the typed template, whose zero `creationTimestamp` is written as null.
+  const metadata = { creationTimestamp: null, ...(template?.metadata ?? {}) };
+  return sortKeys({ spec: { template: { ...(template ?? {}), metadata, $patch: 'replace' } } });
+}
+
+/** A copy with object keys sorted at every level (nulls kept), as Go marshals a map. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) out[key] = sortKeys(item);
+  }
+  return out;
 }
 
 /** FNV-32a of `text` then the collision count, safe-encoded: `history.HashControllerRevision`. */
