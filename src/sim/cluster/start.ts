@@ -7,7 +7,7 @@ import { ScaledClock } from '../clock.js';
 import { type RunningControllers, startControllers } from '../controllers/index.js';
 import { type PushResult, pushImage } from '../images/index.js';
 import { type Kubelet, type Kubelets, type RegistriesConfig, startKubelets } from '../kubelet/index.js';
-import type { StoredImage } from '../node/index.js';
+import { k3sNodeNames, nodeInternalIP, type StoredImage } from '../node/index.js';
 import {
   type InProcessRegistry,
   type RegistryAuthOptions,
@@ -16,6 +16,7 @@ import {
 } from '../registry/index.js';
 import { ObjectStore } from '../store/index.js';
 import { artifactOf, type ImageInput, importSpecFor } from './images.js';
+import { parseRegistriesYaml } from './registries-yaml.js';
 
 /** The name every node resolves to the cluster's registry (with the registry's port). */
 export const CLUSTER_REGISTRY_NAME = 'registry.sim';
@@ -79,6 +80,12 @@ export interface SimNode {
   images(): Promise<StoredImage[]>;
   /** The node's kubelet (status refresh, network view). */
   readonly kubelet: Kubelet;
+  /**
+   * Writes this node's `/etc/rancher/k3s/registries.yaml` (K3s text) and restarts its agent, which
+   * is when K3s reads it: the next pull on this node uses it. The cluster's own `registry.sim`
+   * mirrors stay. Throws a RangeError for a file K3s would refuse.
+   */
+  applyRegistries(yaml: string): void;
 }
 
 export interface SimCluster {
@@ -131,14 +138,24 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   try {
     const registries: SimRegistry[] = [];
     const running: RunningRegistry[] = [];
-    // One mutable registries.yaml and host table shared by every node: addRegistry extends both.
+    // One mutable registries.yaml per node and a host table shared by every node: addRegistry
+    // extends all of them; applyRegistries rewrites one node's file.
     const hostAliases: Record<string, string> = {};
-    const mirrors: Record<string, { endpoint: string[] }> = {};
-    const registriesConfig: RegistriesConfig = { mirrors };
+    // The registry "on the server" listens on all its interfaces, as `docker run -p 5000:5000` does.
+    hostAliases[nodeInternalIP(0)] = '127.0.0.1';
+    const builtIn: Record<string, { endpoint: string[] }> = {};
+    const nodeConfigs: Record<
+      string,
+      { mirrors: Record<string, unknown>; configs: Record<string, unknown> }
+    > = {};
+    for (const name of k3sNodeNames(nodeCount)) nodeConfigs[name] = { mirrors: {}, configs: {} };
     const declare = (name: string, port: number) => {
       hostAliases[name] = '127.0.0.1';
-      mirrors[`${name}:${port}`] = { endpoint: [`http://${name}:${port}`] };
+      builtIn[`${name}:${port}`] = { endpoint: [`http://${name}:${port}`] };
+      for (const config of Object.values(nodeConfigs))
+        config.mirrors[`${name}:${port}`] = builtIn[`${name}:${port}`];
     };
+    const registriesConfig = nodeConfigs as unknown as Record<string, RegistriesConfig>;
 
     let clusterRegistry: SimRegistry | undefined;
     if (options.withRegistry !== false) {
@@ -209,6 +226,14 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
           kubelet.importImage(reference, importSpecFor(artifactOf(image, platform), platform)),
         removeImage: (reference) => kubelet.removeImage(reference),
         images: () => kubelet.listImages(),
+        applyRegistries(yaml) {
+          const parsed = parseRegistriesYaml(yaml);
+          const config = nodeConfigs[kubelet.name]!;
+          for (const key of Object.keys(config.mirrors)) delete config.mirrors[key];
+          for (const key of Object.keys(config.configs)) delete config.configs[key];
+          Object.assign(config.mirrors, builtIn, parsed.mirrors ?? {});
+          Object.assign(config.configs, parsed.configs ?? {});
+        },
       });
     }
 

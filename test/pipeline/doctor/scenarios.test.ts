@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from '../../../src/sim/cluster/index.js';
 import {
@@ -11,10 +12,15 @@ import {
   waitForExpected,
   waitForRollout,
 } from '../../../src/sim/scenarios/index.js';
+import { runKubefresh } from '../../support/cli.js';
 import { type Kubectl, kubectlBinary, kubectlFor } from '../../support/kubectl.js';
-import { argv, codesByWorkload, doctorJson } from './support.js';
+import { findTool } from '../../support/tools.js';
+import { argv, codesByWorkload, doctorJson, registryFlags } from './support.js';
 
 const binary = kubectlBinary();
+// `kubefresh deploy` builds in the user's project directory; buildah (as root) stands in for docker.
+const canBuild = findTool('buildah') !== undefined && process.getuid?.() === 0;
+const PROJECT = join(process.cwd(), 'test/fixtures/deploy/hello');
 
 describe.skipIf(!binary)('kubefresh doctor on the seed scenarios', () => {
   let cluster: SimCluster;
@@ -93,7 +99,24 @@ describe.skipIf(!binary)('kubefresh doctor on the seed scenarios', () => {
     );
     const local = report.findings.find((f) => f.code === 'LOCAL_IMPORT')!;
     expect(local.subject).toMatchObject({ name: 'web', pod: expect.any(String), node: 'k3s-server' });
-  });
+    const pushTo = `kubefresh deploy -n ${ns} deployment/web --image '<registry every node reaches>/scenario-3-app'`;
+    expect(local.remedy.commands).toEqual([pushTo]);
+    expect(never.remedy.commands).toEqual([
+      `kubectl patch -n ${ns} deployment/web-never -p '{"spec":{"template":{"spec":{"containers":[{"name":"app","imagePullPolicy":"IfNotPresent"}]}}}}'`,
+      pushTo.replace('deployment/web ', 'deployment/web-never '),
+    ]);
+    if (!canBuild) return;
+    // As the user would: patch the policy, then build, push to the cluster's registry and deploy.
+    await kubectl.ok(argv(never.remedy.commands[0]!).slice(1));
+    for (const command of [local.remedy.commands[0]!, never.remedy.commands[1]!]) {
+      const args = argv(command.replace('<registry every node reaches>', cluster.registry!.name)).slice(1);
+      await kubefresh(cluster, args);
+    }
+    expect(codesByWorkload((await doctorJson(cluster, ['-n', ns])).report)).toEqual({
+      web: ['OK_PINNED'],
+      'web-never': ['OK_PINNED'],
+    });
+  }, 60_000);
 
   it('4: a localhost registry of one node → PULL_UNREACHABLE on the others with the registries.yaml mirror', async () => {
     const s = await localhostRegistry.setup(cluster);
@@ -112,6 +135,16 @@ describe.skipIf(!binary)('kubefresh doctor on the seed scenarios', () => {
     expect(pull.remedy.commands[0]).toContain(
       `mirrors:\n  "localhost:${port}":\n    endpoint:\n      - "http://`,
     );
+    // As the user would: write the snippet into every node's registries.yaml and restart its agent.
+    const yaml = /<<'EOF'\n([\s\S]*?)\nEOF/.exec(pull.remedy.commands[0]!)![1]!;
+    for (const node of cluster.nodeNames) cluster.node(node).applyRegistries(yaml);
+    await waitForRollout(cluster.store, ns, 'web');
+    const mirrored = await doctorJson(cluster, ['-n', ns]);
+    expect(codesByWorkload(mirrored.report).web).toEqual(['OK_CURRENT', 'POLICY_RISK']);
+    const pin = mirrored.report.findings.find((f) => f.code === 'OK_CURRENT')!.remedy.commands[0]!;
+    await kubectl.ok(argv(pin).slice(1));
+    await waitForRollout(cluster.store, ns, 'web');
+    expect(codesByWorkload((await doctorJson(cluster, ['-n', ns])).report)).toEqual({ web: ['OK_PINNED'] });
   });
 
   it('5: missing tag, missing credentials, unresolvable registry → PULL_NOT_FOUND with tags, PULL_AUTH, PULL_UNREACHABLE', async () => {
@@ -140,7 +173,41 @@ describe.skipIf(!binary)('kubefresh doctor on the seed scenarios', () => {
     expect(auth.remedy.commands[0]).toMatch(
       /^kubectl create secret docker-registry regcred -n scenario-5 --docker-server=private\.sim:\d+ /,
     );
-  });
+    // The pull secret: the user's login filled in, then the template patch that rolls new pods out.
+    for (const command of auth.remedy.commands)
+      await kubectl.ok(argv(command.replace('<user>', 'ci').replace('<password>', 'ci-secret')).slice(1));
+    await waitForRollout(cluster.store, ns, 'no-credentials');
+    const authed = await doctorJson(cluster, ['-n', ns, 'deployment/no-credentials', '--use-pull-secrets']);
+    expect(codesByWorkload(authed.report)['no-credentials']).toEqual(['OK_CURRENT', 'POLICY_RISK']);
+    const pin = authed.report.findings.find((f) => f.code === 'OK_CURRENT')!.remedy.commands[0]!;
+    await kubectl.ok(argv(pin).slice(1));
+    await waitForRollout(cluster.store, ns, 'no-credentials');
+    expect(
+      codesByWorkload(
+        (await doctorJson(cluster, ['-n', ns, 'deployment/no-credentials', '--use-pull-secrets'])).report,
+      ),
+    ).toEqual({ 'no-credentials': ['OK_PINNED'] });
+    // The missing tag: build and push it from the project, deployed by digest.
+    expect(notFound.remedy.commands).toEqual([
+      `kubefresh deploy -n ${ns} deployment/missing-tag --image ${cluster.registry!.name}/scenario-5/app`,
+    ]);
+    if (canBuild) {
+      await kubefresh(cluster, argv(notFound.remedy.commands[0]!).slice(1));
+      expect(
+        codesByWorkload((await doctorJson(cluster, ['-n', ns, 'deployment/missing-tag'])).report),
+      ).toEqual({ 'missing-tag': ['OK_PINNED'] });
+    }
+  }, 60_000);
+
+  /** Runs a suggested `kubefresh …` command in the project directory; it must succeed. */
+  async function kubefresh(c: SimCluster, args: readonly string[]): Promise<void> {
+    const result = await runKubefresh([...args, '--kubeconfig', c.kubeconfigPath, ...registryFlags(c)], {
+      cwd: PROJECT,
+      env: { HOME: '/nonexistent', PATH: process.env.PATH ?? '' },
+    });
+    expect(result.stderr, result.stdout).toBe('');
+    expect(result.code, result.stdout).toBe(0);
+  }
 
   it('6: a crashing v2 → CRASH_LOOP with the previous log and rollout undo; a missing key → CONFIG_MISSING', async () => {
     const s = await crashAndConfig.setup(cluster);
