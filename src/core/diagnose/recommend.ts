@@ -82,42 +82,49 @@ function undo(context: RemedyContext): string[] {
     : [];
 }
 
+/**
+ * A K3s `registries.yaml` entry as a command that is safe to paste: it creates the file only when
+ * there is none, because appending a second `mirrors:` or `configs:` key makes K3s refuse the file.
+ */
+function registriesYamlCommand(restart: string, body: readonly string[]): string {
+  return [
+    '# on every node; where /etc/rancher/k3s/registries.yaml exists, merge this entry into it instead',
+    "test -e /etc/rancher/k3s/registries.yaml || sudo tee /etc/rancher/k3s/registries.yaml <<'EOF'",
+    ...body,
+    'EOF',
+    `# then: ${restart}`,
+  ].join('\n');
+}
+
+const RESTART_K3S = 'sudo systemctl restart k3s (servers) or k3s-agent (agents)';
+
 /** The K3s `registries.yaml` mirror that makes a node-local `localhost:5000` name reach one registry. */
 export function localhostMirrorSnippet(registry: string, reachable: string | undefined): string {
   const endpoint = reachable ?? `<host-every-node-reaches>:${registry.split(':').at(-1) ?? '5000'}`;
-  return [
-    '# on every node, then: sudo systemctl restart k3s (servers) or k3s-agent (agents)',
-    "sudo tee -a /etc/rancher/k3s/registries.yaml <<'EOF'",
+  return registriesYamlCommand(RESTART_K3S, [
     'mirrors:',
     `  "${registry}":`,
     '    endpoint:',
     `      - "http://${endpoint}"`,
-    'EOF',
-  ].join('\n');
+  ]);
 }
 
 function httpMirrorSnippet(registry: string): string {
-  return [
-    '# on every node, then: sudo systemctl restart k3s (servers) or k3s-agent (agents)',
-    "sudo tee -a /etc/rancher/k3s/registries.yaml <<'EOF'",
+  return registriesYamlCommand(RESTART_K3S, [
     'mirrors:',
     `  "${registry}":`,
     '    endpoint:',
     `      - "http://${registry}"`,
-    'EOF',
-  ].join('\n');
+  ]);
 }
 
 function caSnippet(registry: string): string {
-  return [
-    '# on every node, then restart k3s / k3s-agent',
-    "sudo tee -a /etc/rancher/k3s/registries.yaml <<'EOF'",
+  return registriesYamlCommand(RESTART_K3S, [
     'configs:',
     `  "${registry}":`,
     '    tls:',
     '      ca_file: /etc/rancher/k3s/registry-ca.crt',
-    'EOF',
-  ].join('\n');
+  ]);
 }
 
 function pullSecret(context: RemedyContext): string[] {

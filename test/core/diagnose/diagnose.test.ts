@@ -219,13 +219,14 @@ const CASES: Case[] = [
     message: `pod web-abc-2 on node-2 cannot pull ${IMAGE}: the node cannot reach 127.0.0.1:5000, which on each node means that node itself (failed to do request: Head "http://127.0.0.1:5000/v2/app/manifests/v1": dial tcp 127.0.0.1:5000: connect: connection refused)`,
     commands: [
       [
-        '# on every node, then: sudo systemctl restart k3s (servers) or k3s-agent (agents)',
-        "sudo tee -a /etc/rancher/k3s/registries.yaml <<'EOF'",
+        '# on every node; where /etc/rancher/k3s/registries.yaml exists, merge this entry into it instead',
+        "test -e /etc/rancher/k3s/registries.yaml || sudo tee /etc/rancher/k3s/registries.yaml <<'EOF'",
         'mirrors:',
         '  "127.0.0.1:5000":',
         '    endpoint:',
         '      - "http://10.0.0.1:5000"',
         'EOF',
+        '# then: sudo systemctl restart k3s (servers) or k3s-agent (agents)',
       ].join('\n'),
     ],
   },
