@@ -2,8 +2,9 @@
  * The simulated cluster's Kubernetes API server: plain `node:http`, JSON only, over the shared
  * {@link ObjectStore}. Real clients (kubectl 1.27–1.33, `@kubernetes/client-node`) cannot tell it
  * from a small K3s for the resources it serves: core/v1 namespaces, nodes, pods (+status, +log),
- * events, configmaps, secrets, serviceaccounts; apps/v1 deployments and replicasets (+status,
- * +scale as autoscaling/v1 Scale); events.k8s.io/v1 events (converted from the core ones).
+ * events, configmaps, secrets, serviceaccounts; apps/v1 deployments, replicasets and statefulsets
+ * (+status, +scale as autoscaling/v1 Scale), daemonsets (+status) and controllerrevisions;
+ * events.k8s.io/v1 events (converted from the core ones).
  *
  * What it does as the real server does:
  * - Discovery the legacy way (`/api`, `/apis`, `/api/v1`, `/apis/apps/v1`, …); aggregated
