@@ -1,5 +1,5 @@
 /**
- * The cluster as pipelines need it: list, get, patch, watch and pod logs over plain JSON objects
+ * The cluster as pipelines need it: list, get, patch, delete, watch and pod logs over plain JSON objects
  * (exactly what the API server sends, so core/ can read them without client types).
  * Implemented over HTTP by `adapters/kube` with the user's kubeconfig; the simulated cluster is
  * reached through the same adapter. Every failure is a `KUBE_*` KubefreshError.
@@ -12,6 +12,7 @@ export type KubeResource =
   | 'replicasets'
   | 'statefulsets'
   | 'daemonsets'
+  | 'controllerrevisions'
   | 'nodes'
   | 'events'
   | 'secrets'
@@ -61,6 +62,11 @@ export interface WatchOptions extends ListOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface DeleteOptions {
+  /** Delete only this incarnation: a pod recreated under the same name (StatefulSets) is left alone (409). */
+  readonly uid?: string;
+}
+
 export interface LogOptions {
   readonly container?: string;
   /** The previous (terminated) instance of the container, as `kubectl logs --previous`. */
@@ -99,5 +105,12 @@ export interface KubeClient {
     options: WatchOptions,
     onEvent: (event: WatchEvent<T>) => void,
   ): Promise<void>;
+  /** Deletes one object (gracefully, as `kubectl delete`); resolves with what the server answered. */
+  delete(
+    resource: KubeResource,
+    namespace: string | undefined,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<KubeObject>;
   podLogs(namespace: string, pod: string, options?: LogOptions): Promise<string>;
 }

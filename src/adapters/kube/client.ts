@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubefreshError } from '../../errors/index.js';
 import type {
+  DeleteOptions,
   KubeClient,
   KubeList,
   KubeObject,
@@ -100,6 +101,25 @@ export class HttpKubeClient implements KubeClient {
         body: JSON.stringify(patch),
         contentType: PATCH_TYPES[type],
       },
+    );
+  }
+
+  delete(
+    resource: KubeResource,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): Promise<KubeObject> {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      ...(options.uid === undefined ? {} : { preconditions: { uid: options.uid } }),
+    };
+    return this.json<KubeObject>(
+      'DELETE',
+      resourcePath(resource, namespace ?? this.namespaceFor(resource), name),
+      {},
+      { body: JSON.stringify(body), contentType: 'application/json' },
     );
   }
 
@@ -268,7 +288,11 @@ export class HttpKubeClient implements KubeClient {
       headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
       delete options.auth;
     }
-    if (payload !== undefined) headers['content-type'] = payload.contentType;
+    if (payload !== undefined) {
+      headers['content-type'] = payload.contentType;
+      // Node sends a DELETE body neither chunked nor sized unless told its length.
+      headers['content-length'] = String(Buffer.byteLength(payload.body));
+    }
     const target = this.target(method, path);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<IncomingMessage>((resolve, reject) => {

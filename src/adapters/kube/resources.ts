@@ -20,6 +20,7 @@ export const RESOURCE_PATHS: Readonly<Record<KubeResource, ResourcePath>> = {
   replicasets: { prefix: '/apis/apps/v1', namespaced: true, kind: 'ReplicaSet' },
   statefulsets: { prefix: '/apis/apps/v1', namespaced: true, kind: 'StatefulSet' },
   daemonsets: { prefix: '/apis/apps/v1', namespaced: true, kind: 'DaemonSet' },
+  controllerrevisions: { prefix: '/apis/apps/v1', namespaced: true, kind: 'ControllerRevision' },
 };
 
 /** `/apis/apps/v1/namespaces/ns/deployments[/name]`, or across namespaces when `namespace` is undefined. */

@@ -11,7 +11,8 @@
  *   lasted a grace period on a pod of the new revision, so a crash loop fails in seconds, not minutes.
  * - `currentRevision` / `podsOfRevision` name the pods of the revision being rolled out: the
  *   ReplicaSet whose revision annotation equals the Deployment's (`pod-template-hash`), the
- *   StatefulSet's `updateRevision` (`controller-revision-hash`), the DaemonSet's generation.
+ *   StatefulSet's `updateRevision` (`controller-revision-hash`), the DaemonSet's template generation
+ *   or its highest ControllerRevision's hash (either one, as the DaemonSet controller counts them).
  *
  * Nothing here reads a clock: callers pass `now` and carry `since` from one check to the next.
  */
@@ -24,12 +25,17 @@ export {
 export { FAIL_FAST_CODES, isPodReady, type PodFailure, podFailure } from './pod-failure.js';
 export {
   CHANGE_CAUSE_ANNOTATION,
+  type ControllerRevisionObject,
   currentRevision,
+  currentRevisionHash,
+  isPodOfRevision,
   ownedReplicaSets,
   podsOfRevision,
   REVISION_ANNOTATION,
   type RevisionIdentity,
+  type RevisionLabel,
   revisionOf,
+  TEMPLATE_GENERATION_ANNOTATION,
 } from './revision.js';
 export {
   type RolloutObject,

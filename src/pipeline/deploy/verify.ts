@@ -1,6 +1,7 @@
 import type { NodeObject, PodObject, WorkloadObject } from '../../core/diagnose/index.js';
 import type { RegistryImage } from '../../core/digest-match/index.js';
 import {
+  type ControllerRevisionObject,
   currentRevision,
   podsOfRevision,
   type RevisionIdentity,
@@ -34,7 +35,8 @@ export function desiredPods(workload: WorkloadObject): number {
 /**
  * Proves, from a fresh read, that the workload's current revision runs `expected`: every pod of it
  * is Ready and its `container`'s imageID matches the registry's digest (index-aware). Reads the
- * workload, its ReplicaSets, its pods and the nodes; changes nothing.
+ * workload, its ReplicaSets (Deployments) or ControllerRevisions (DaemonSets), its pods and the
+ * nodes; changes nothing.
  */
 export async function verifyRevision(
   kube: KubeClient,
@@ -52,12 +54,18 @@ export async function verifyRevision(
     namespace: target.namespace,
     ...(selector === undefined ? {} : { labelSelector: selector }),
   };
-  const [pods, replicaSets, nodes] = await Promise.all([
+  const [pods, replicaSets, revisions, nodes] = await Promise.all([
     kube.list<PodObject & KubeObject>('pods', list),
     target.kind === 'Deployment' ? kube.list<WorkloadObject & KubeObject>('replicasets', list) : undefined,
+    // Owner references pick the DaemonSet's revisions: their labels are not promised to match its selector.
+    target.kind === 'DaemonSet'
+      ? kube.list<ControllerRevisionObject & KubeObject>('controllerrevisions', {
+          namespace: target.namespace,
+        })
+      : undefined,
     kube.list<NodeObject & KubeObject>('nodes'),
   ]);
-  const revision = currentRevision(workload, replicaSets?.items ?? []);
+  const revision = currentRevision(workload, replicaSets?.items ?? [], revisions?.items ?? []);
   if (revision === undefined) {
     throw new KubefreshError(
       'ROLLOUT_REVISION_UNKNOWN',

@@ -1,5 +1,6 @@
 import type { PodObject, WorkloadObject } from '../../core/diagnose/index.js';
 import {
+  type ControllerRevisionObject,
   checkRollout,
   currentRevision,
   podsOfRevision,
@@ -116,8 +117,8 @@ function slowestOf(pods: readonly PodObject[], now: number): SlowestPod | undefi
 }
 
 /**
- * Waits for a workload's rollout with watches on the workload, its pods and (Deployments) its
- * ReplicaSets, evaluating kubectl's status rules and the doctor's pod failure codes on every change
+ * Waits for a workload's rollout with watches on the workload, its pods and its ReplicaSets
+ * (Deployments) or ControllerRevisions (DaemonSets), evaluating kubectl's status rules and the doctor's pod failure codes on every change
  * (`checkRollout`). Dropped watches resume from their last resourceVersion; a 410 Gone re-lists.
  * Ends `done` when kubectl would say "successfully rolled out", `failed` on kubectl's errors or a pod
  * failure that outlasts `graceMs`, `interrupted` when `signal` aborts, `timeout` after `timeoutMs`.
@@ -139,6 +140,7 @@ export async function waitForRollout(
   const selector = labelSelector(workload);
   const pods = new Map<string, PodObject & KubeObject>();
   const replicaSets = new Map<string, WorkloadObject & KubeObject>();
+  const revisions = new Map<string, ControllerRevisionObject & KubeObject>();
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -173,7 +175,7 @@ export async function waitForRollout(
   };
 
   // Until every watch has delivered its first list, a verdict could be drawn from half the picture.
-  const watchCount = target.kind === 'Deployment' ? 3 : 2;
+  const watchCount = target.kind === 'StatefulSet' ? 2 : 3;
   const synced = new Set<string>();
   const evaluate = () => {
     if (over) return;
@@ -192,7 +194,7 @@ export async function waitForRollout(
       }
       return;
     }
-    revision = currentRevision(workload, [...replicaSets.values()]);
+    revision = currentRevision(workload, [...replicaSets.values()], [...revisions.values()]);
     revisionPods = revision === undefined ? [] : podsOfRevision([...pods.values()], revision);
     const check = checkRollout({
       workload,
@@ -293,6 +295,16 @@ export async function waitForRollout(
           'replicasets',
           { ...common, ...(selector === undefined ? {} : { labelSelector: selector }) },
           (event) => apply('replicasets', replicaSets, event),
+        )
+        .catch(watchFailed),
+    );
+  }
+  if (target.kind === 'DaemonSet') {
+    // A DaemonSet's current pods are also named by its newest ControllerRevision's hash.
+    watches.push(
+      kube
+        .watch<ControllerRevisionObject & KubeObject>('controllerrevisions', common, (event) =>
+          apply('controllerrevisions', revisions, event),
         )
         .catch(watchFailed),
     );
