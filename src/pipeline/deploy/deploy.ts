@@ -567,6 +567,8 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     );
     rollbackMessage = rolled.message;
     rollbackRevision = rolled.revision;
+    if (rolled.deletedPods.length > 0)
+      steps.emit({ type: 'step:progress', step: 'rollback', message: rolled.message });
   } catch (error) {
     const err = isKubefreshError(error) ? error : new KubefreshError('ROLLOUT_UNDO_FAILED', String(error));
     steps.failed('rollback', err.code, err.message);

@@ -16,7 +16,8 @@
  * - `verifyRevision(kube, target, container, expected)`: a fresh read proving each pod of the current
  *   revision is Ready on the expected digest; `registryImageOf(registry, ref)` gives `expected`.
  * - `rollbackTo(deps, target, {toRevision} | {template})`: kubectl's undo (JSON patch of the template
- *   and change cause), retried on 409.
+ *   and change cause), retried on 409; on an OrderedReady StatefulSet it then deletes the failed
+ *   revision's pods that are not Ready (Kubernetes' "forced rollback"), listed in `deletedPods`.
  * - `setImage(kube, clock, target, {container, image, changeCause})`: a resourceVersion-pinned
  *   strategic merge patch that records the previous template.
  *

@@ -1,5 +1,6 @@
-import type { WorkloadObject } from '../../core/diagnose/index.js';
-import { CHANGE_CAUSE_ANNOTATION, planRollback } from '../../core/rollout/index.js';
+import type { PodObject, WorkloadObject } from '../../core/diagnose/index.js';
+import { CHANGE_CAUSE_ANNOTATION, isPodReady, planRollback } from '../../core/rollout/index.js';
+import { isKubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { KubeClient, KubeObject } from '../../ports/kube.js';
 import { withRetries } from './retry.js';
@@ -24,7 +25,16 @@ export interface RollbackResult {
   readonly revision: number;
   /** The restored pod template. */
   readonly template: unknown;
+  /**
+   * OrderedReady StatefulSets: the pods of the failed revision that were not Ready and were deleted
+   * so the controller recreates them from the restored template ("forced rollback").
+   */
+  readonly deletedPods: readonly string[];
 }
+
+/** How long to wait for the StatefulSet controller to take up the restored template before deleting. */
+const OBSERVE_TIMEOUT_MS = 30_000;
+const OBSERVE_POLL_MS = 100;
 
 type Workload = WorkloadObject & KubeObject;
 
@@ -40,7 +50,9 @@ export async function rollbackTo(
   request: RollbackRequest = {},
 ): Promise<RollbackResult> {
   const { kube } = deps;
-  return withRetries(deps.clock ?? SYSTEM_CLOCK, async () => {
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  let failedRevision: string | undefined;
+  const result = await withRetries(clock, async () => {
     const current = await kube.get<Workload>(target.resource, target.namespace, target.name);
     const annotations: Record<string, string> = {
       ...(current.metadata?.annotations as Record<string, string> | undefined),
@@ -61,6 +73,7 @@ export async function rollbackTo(
           changed: false,
           revision: plan.revision,
           template: plan.template,
+          deletedPods: [],
         };
       }
       template = plan.template;
@@ -70,6 +83,7 @@ export async function rollbackTo(
       template = request.template;
       cause = request.changeCause;
     }
+    failedRevision = orderedReadyUpdateRevision(current);
     if (cause === undefined) delete annotations[CHANGE_CAUSE_ANNOTATION];
     else annotations[CHANGE_CAUSE_ANNOTATION] = cause;
     await kube.patch(
@@ -82,6 +96,69 @@ export async function rollbackTo(
       ],
       'json',
     );
-    return { message: 'rolled back', changed: true, revision, template };
+    return { message: 'rolled back', changed: true, revision, template, deletedPods: [] as string[] };
   });
+  if (!result.changed || failedRevision === undefined) return result;
+  const deletedPods = await deleteStuckPods(kube, clock, target, failedRevision);
+  if (deletedPods.length === 0) return result;
+  const names = deletedPods.map((p) => `pod/${p}`).join(', ');
+  return {
+    ...result,
+    message: `${result.message}; deleted ${names} (not Ready, failed revision ${failedRevision}) so the StatefulSet recreates ${deletedPods.length === 1 ? 'it' : 'them'} from the restored template`,
+    deletedPods,
+  };
+}
+
+/** The revision being rolled out by a StatefulSet whose pods are managed OrderedReady; else undefined. */
+function orderedReadyUpdateRevision(workload: Workload): string | undefined {
+  if (workload.kind !== 'StatefulSet') return undefined;
+  const spec = workload.spec as { podManagementPolicy?: string } | undefined;
+  if ((spec?.podManagementPolicy ?? 'OrderedReady') !== 'OrderedReady') return undefined;
+  return workload.status?.updateRevision;
+}
+
+/**
+ * Kubernetes' "forced rollback": under OrderedReady, a pod of the bad revision that never becomes
+ * Ready blocks the StatefulSet forever, even after its template is restored. Once the controller
+ * has taken up the restored template (so it recreates from it), deletes the pods of `failed` that
+ * are not Ready, each by uid so a pod already recreated under the same name is left alone.
+ */
+async function deleteStuckPods(
+  kube: KubeClient,
+  clock: Clock,
+  target: WorkloadTarget,
+  failed: string,
+): Promise<string[]> {
+  const deadline = clock.now() + OBSERVE_TIMEOUT_MS;
+  let set = await kube.get<Workload>(target.resource, target.namespace, target.name);
+  // Deleting earlier would let the controller recreate the pod from the failed revision.
+  while (
+    clock.now() < deadline &&
+    ((set.status?.observedGeneration ?? 0) < (set.metadata?.generation ?? 0) ||
+      set.status?.updateRevision === failed)
+  ) {
+    await clock.sleep(OBSERVE_POLL_MS);
+    set = await kube.get<Workload>(target.resource, target.namespace, target.name);
+  }
+  if (set.status?.updateRevision === failed) return [];
+  const selector = selectorOf(set);
+  const pods = await kube.list<PodObject & KubeObject>('pods', {
+    namespace: target.namespace,
+    labelSelector: `controller-revision-hash=${failed}${selector === undefined ? '' : `,${selector}`}`,
+  });
+  const uid = set.metadata?.uid;
+  const deleted: string[] = [];
+  for (const pod of pods.items) {
+    if (!pod.metadata?.ownerReferences?.some((o) => o.uid === uid)) continue;
+    if (pod.metadata?.deletionTimestamp !== undefined || isPodReady(pod)) continue;
+    const name = pod.metadata?.name ?? '';
+    try {
+      await kube.delete('pods', target.namespace, name, pod.metadata?.uid ? { uid: pod.metadata.uid } : {});
+      deleted.push(name);
+    } catch (error) {
+      // Gone already, or replaced under the same name: the controller is past it either way.
+      if (!isKubefreshError(error) || !['KUBE_NOT_FOUND', 'KUBE_CONFLICT'].includes(error.code)) throw error;
+    }
+  }
+  return deleted.sort();
 }

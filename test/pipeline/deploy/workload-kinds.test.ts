@@ -49,6 +49,8 @@ describe.each([
     { replicas: 2, serviceName: 'db', podManagementPolicy: 'Parallel' },
     2,
   ],
+  // The default policy: the crashing pod blocks the set until the rollback deletes it.
+  ['statefulset', 'StatefulSet', 'ordered', { replicas: 3, serviceName: 'ordered' }, 3],
   ['daemonset', 'DaemonSet', 'agent', {}, 3],
 ] as const)('deploy %s/x on a sim cluster', (resource, kind, name, extra, expectedPods) => {
   let cluster: SimCluster;
@@ -111,16 +113,11 @@ describe.each([
     expect(report.findings.find((f) => f.code === 'OK_PINNED')?.subject).toMatchObject({ kind, name });
   });
 
-  // Known bug, DaemonSets only: core/rollout's `currentRevision` names a DaemonSet's pods by
-  // `pod-template-generation` == metadata.generation. After a rollback the controller (like the
-  // real one, whose IsPodUpdated accepts a matching controller-revision-hash) keeps the pods the
-  // failed rollout never reached, still labelled with the older generation, so verification counts
-  // 2 of 3 and reports rollback-failed although every pod runs the previous digest. Remove `fails`
-  // when the identity also accepts the current ControllerRevision's hash.
-  const rollbackCase = kind === 'DaemonSet' ? it.fails : it;
-  rollbackCase('a crashing release is rolled back to the previous digest and verified', async () => {
+  // DaemonSets: after the rollback the pods the crash never reached keep the older
+  // pod-template-generation but carry the current ControllerRevision's hash, and count as current.
+  it('a crashing release is rolled back to the previous digest and verified', async () => {
     const before = podImages(cluster, ns, name)[0]!.image;
-    const { deps } = await simDeps(cluster);
+    const { deps, events } = await simDeps(cluster);
     const result = await deploy(deps, {
       target: target(),
       image: `${registry}/infra/${name}`,
@@ -128,6 +125,7 @@ describe.each([
       tag: 'crash',
       graceMs: 1500,
     });
+
     expect(result.outcome).toBe('rolled-back');
     expect(result.exitCode).toBe(4);
     expect(result.failure?.code).toBe('CRASH_LOOP');
@@ -135,5 +133,17 @@ describe.each([
     expect(result.rollback?.verification?.ok).toBe(true);
     await until('old pods replaced', () => podImages(cluster, ns, name).every((p) => p.image === before));
     expect(podImages(cluster, ns, name)).toHaveLength(expectedPods);
+    const done = events.find((e) => e.type === 'step:done' && e.step === 'rollback');
+    const ordered = kind === 'StatefulSet' && !('podManagementPolicy' in extra);
+    if (ordered) {
+      // The failed revision's pods that never became Ready are deleted so the set can recreate them.
+      expect(done?.message).toMatch(
+        new RegExp(
+          `^rolled back; deleted pod/${name}-[0-9](, pod/${name}-[0-9])* \\(not Ready, failed revision ${name}-[a-z0-9]+\\)`,
+        ),
+      );
+    } else {
+      expect(done?.message).not.toContain('deleted');
+    }
   });
 });
