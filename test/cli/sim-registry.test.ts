@@ -35,9 +35,13 @@ describe.skipIf(!existsSync(BIN) || !kubectl)('the sim registry from this machin
     env = { KUBEFRESH_SIM_DIR: dir, HOME: dir };
     const start = await kf('sim', 'start', '--detach', '--speed', '100', '--nodes', '2');
     expect(start.code, start.stderr).toBe(0);
-    kubeconfig = start.stdout.split('\n').find((l) => l.startsWith('export KUBECONFIG='))!.slice(18);
-    registry = (JSON.parse((await kf('sim', 'status', '-o', 'json')).stdout) as { registry: { name: string } })
-      .registry.name;
+    kubeconfig = start.stdout
+      .split('\n')
+      .find((l) => l.startsWith('export KUBECONFIG='))!
+      .slice(18);
+    registry = (
+      JSON.parse((await kf('sim', 'status', '-o', 'json')).stdout) as { registry: { name: string } }
+    ).registry.name;
   }, 60_000);
   afterAll(async () => {
     await kf('sim', 'stop');
@@ -55,7 +59,9 @@ describe.skipIf(!existsSync(BIN) || !kubectl)('the sim registry from this machin
     expect(resolved.stdout).toContain(digest);
 
     const k = (...args: string[]) => run(kubectl!, args, { KUBECONFIG: kubeconfig, HOME: dir });
-    expect((await k('create', 'deployment', 'web', `--image=${registry}/web:v1`, '--replicas=2')).code).toBe(0);
+    expect((await k('create', 'deployment', 'web', `--image=${registry}/web:v1`, '--replicas=2')).code).toBe(
+      0,
+    );
     const deployed = await run(
       process.execPath,
       [BIN, 'deploy', 'deployment/web', '--image', `${registry}/web:v1`, '--no-build', '-o', 'json'],

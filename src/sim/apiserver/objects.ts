@@ -50,7 +50,15 @@ export interface DeleteOptions {
 }
 
 /** Kinds whose `.status` is written only through the `status` subresource. */
-const STATUS_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Node', 'Namespace']);
+const STATUS_KINDS = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Node',
+  'Namespace',
+]);
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 /**

@@ -24,6 +24,7 @@
  *   kubelet removes the pod once its containers stopped. The API server uses the same helpers.
  */
 
+export { DAEMON_TOLERATIONS, DaemonSetController, shouldRunOn } from './daemonset/controller.js';
 export {
   type DeleteObjectOptions,
   deleteObject,
@@ -32,7 +33,6 @@ export {
   type PropagationPolicy,
   removeFinalizer,
 } from './delete-object.js';
-export { DAEMON_TOLERATIONS, DaemonSetController, shouldRunOn } from './daemonset/controller.js';
 export { DeploymentController, SCALING_MESSAGES } from './deployment/controller.js';
 export { maxSurge, maxUnavailable, resolveFenceposts, scaledValue } from './deployment/fenceposts.js';
 export { GarbageCollector } from './gc/garbage-collector.js';
@@ -41,12 +41,12 @@ export { DEFAULT_TERMINATION_GRACE_SECONDS, type DeletePodOptions, deletePod } f
 export { isPodActive, isPodAvailable, isPodReady } from './pods.js';
 export { ReplicaSetController } from './replicaset/controller.js';
 export { podFromTemplate } from './replicaset/pod-template.js';
-export { DEFAULT_SCHEDULER, Scheduler } from './scheduler/scheduler.js';
-export { POD_INDEX_LABEL, POD_NAME_LABEL, StatefulSetController } from './statefulset/controller.js';
 export { CONTROLLER_REVISION_HASH_LABEL, type ControllerRevision } from './revisions.js';
+export { DEFAULT_SCHEDULER, Scheduler } from './scheduler/scheduler.js';
 export {
   type ControllerSelection,
   type RunningControllers,
   type StartControllersOptions,
   startControllers,
 } from './start.js';
+export { POD_INDEX_LABEL, POD_NAME_LABEL, StatefulSetController } from './statefulset/controller.js';

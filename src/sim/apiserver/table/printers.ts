@@ -156,7 +156,9 @@ const daemonsets: Printer = {
   cells(ds: Obj, now) {
     const status = ds.status ?? {};
     const [containers, images] = containersAndImages(ds.spec?.template);
-    const nodeSelector = Object.entries((ds.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>)
+    const nodeSelector = Object.entries(
+      (ds.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>,
+    )
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
@@ -180,7 +182,9 @@ const controllerrevisions: Printer = {
   columns: [NAME, col('Controller'), col('Revision', 'integer'), AGE],
   cells(cr: Obj, now) {
     const owner = (cr.metadata.ownerReferences ?? []).find((r: Obj) => r.controller === true);
-    const group = String(owner?.apiVersion ?? '').includes('/') ? `.${String(owner.apiVersion).split('/')[0]}` : '';
+    const group = String(owner?.apiVersion ?? '').includes('/')
+      ? `.${String(owner.apiVersion).split('/')[0]}`
+      : '';
     const controller = owner ? `${String(owner.kind).toLowerCase()}${group}/${owner.name}` : '<none>';
     return [cr.metadata.name, controller, cr.revision ?? 0, age(cr, now)];
   },
