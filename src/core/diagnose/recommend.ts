@@ -61,6 +61,27 @@ function deploy(context: RemedyContext): string[] {
   return [`kubefresh deploy${ns(context)} ${target(context)} --image ${shellQuote(context.repository)}`];
 }
 
+/** What the user writes for a registry they choose; the scenario tests fill it in. */
+const SOME_REGISTRY = '<registry every node reaches>';
+
+/** The repository path without its registry host (`team/app`; Docker Hub's `library/` dropped). */
+function repositoryPath(context: RemedyContext): string | undefined {
+  const repository = context.repository;
+  if (repository === undefined) return undefined;
+  if (repository.startsWith('docker.io/library/')) return repository.slice('docker.io/library/'.length);
+  const host = context.registryHost;
+  return host !== undefined && repository.startsWith(`${host}/`)
+    ? repository.slice(host.length + 1)
+    : repository;
+}
+
+/** Builds from source and pushes to a registry the user picks, then deploys by digest. */
+function deployElsewhere(context: RemedyContext): string[] {
+  const path = repositoryPath(context);
+  if (context.kind === 'Pod' || path === undefined) return [];
+  return [`kubefresh deploy${ns(context)} ${target(context)} --image '${SOME_REGISTRY}/${path}'`];
+}
+
 /**
  * For an image that never was in a registry (imported into a node): push it somewhere every node
  * pulls from. An unqualified name is Docker Hub's `library/…`, where nobody pushes their own build,
@@ -69,11 +90,20 @@ function deploy(context: RemedyContext): string[] {
 function deployImported(context: RemedyContext): string[] {
   const repository = context.repository;
   if (repository === undefined || !repository.startsWith('docker.io/library/')) return deploy(context);
-  if (context.kind === 'Pod') return [];
-  const name = repository.slice('docker.io/library/'.length);
-  return [
-    `kubefresh deploy${ns(context)} ${target(context)} --image '<registry every node reaches>/${name}'`,
-  ];
+  return deployElsewhere(context);
+}
+
+/**
+ * A registry the nodes cannot reach (no such host, refused, timed out). Asking that registry for a
+ * digest fixes nothing; what does is an image on a registry every node reaches, or a K3s mirror that
+ * sends this host's pulls there. A localhost registry is reachable from its own node, so there the
+ * mirror is the fix and its endpoint is often known.
+ */
+function unreachable(context: RemedyContext): string[] {
+  const host = context.registryHost;
+  if (host === undefined) return [];
+  if (isLoopbackRegistry(host)) return [localhostMirrorSnippet(host, context.reachableRegistry)];
+  return [...deployElsewhere(context), mirrorSnippet(host, `https://${SOME_REGISTRY}`)];
 }
 
 function undo(context: RemedyContext): string[] {
@@ -98,24 +128,24 @@ function registriesYamlCommand(restart: string, body: readonly string[]): string
 
 const RESTART_K3S = 'sudo systemctl restart k3s (servers) or k3s-agent (agents)';
 
-/** The K3s `registries.yaml` mirror that makes a node-local `localhost:5000` name reach one registry. */
-export function localhostMirrorSnippet(registry: string, reachable: string | undefined): string {
-  const endpoint = reachable ?? `<host-every-node-reaches>:${registry.split(':').at(-1) ?? '5000'}`;
+/** A K3s `registries.yaml` mirror: pulls of `registry` go to `endpoint` (a URL). */
+function mirrorSnippet(registry: string, endpoint: string): string {
   return registriesYamlCommand(RESTART_K3S, [
     'mirrors:',
     `  "${registry}":`,
     '    endpoint:',
-    `      - "http://${endpoint}"`,
+    `      - "${endpoint}"`,
   ]);
 }
 
+/** The K3s `registries.yaml` mirror that makes a node-local `localhost:5000` name reach one registry. */
+export function localhostMirrorSnippet(registry: string, reachable: string | undefined): string {
+  const endpoint = reachable ?? `<host-every-node-reaches>:${registry.split(':').at(-1) ?? '5000'}`;
+  return mirrorSnippet(registry, `http://${endpoint}`);
+}
+
 function httpMirrorSnippet(registry: string): string {
-  return registriesYamlCommand(RESTART_K3S, [
-    'mirrors:',
-    `  "${registry}":`,
-    '    endpoint:',
-    `      - "http://${registry}"`,
-  ]);
+  return mirrorSnippet(registry, `http://${registry}`);
 }
 
 function caSnippet(registry: string): string {
@@ -190,12 +220,7 @@ const RECOMMEND: Readonly<Record<DoctorCode, (context: RemedyContext) => readonl
   POLICY_RISK: pin,
   PULL_NOT_FOUND: (c) => [...undo(c), ...deploy(c)],
   PULL_AUTH: pullSecret,
-  PULL_UNREACHABLE: (c) =>
-    c.registryHost !== undefined && isLoopbackRegistry(c.registryHost)
-      ? [localhostMirrorSnippet(c.registryHost, c.reachableRegistry)]
-      : c.registryHost === undefined
-        ? []
-        : [`kubefresh digest ${shellQuote(c.specImage ?? c.registryHost)}`],
+  PULL_UNREACHABLE: unreachable,
   PULL_TLS: (c) => (c.registryHost === undefined ? [] : [caSnippet(c.registryHost)]),
   PULL_HTTP_TO_HTTPS: (c) => (c.registryHost === undefined ? [] : [httpMirrorSnippet(c.registryHost)]),
   PULL_RATE_LIMITED: pullSecret,

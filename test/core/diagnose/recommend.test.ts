@@ -40,4 +40,48 @@ describe('recommend', () => {
       `kubectl patch serviceaccount default -n shop -p '{"imagePullSecrets":[{"name":"regcred"}]}'`,
     ]);
   });
+
+  it('PULL_UNREACHABLE: a remote host gets a deploy to a registry every node reaches, or a mirror for that host', () => {
+    const context = {
+      ...web,
+      specImage: 'registry.gone.example:5000/team/app:v1',
+      registryHost: 'registry.gone.example:5000',
+      repository: 'registry.gone.example:5000/team/app',
+    };
+    const mirror = [
+      '# on every node; where /etc/rancher/k3s/registries.yaml exists, merge this entry into it instead',
+      "test -e /etc/rancher/k3s/registries.yaml || sudo tee /etc/rancher/k3s/registries.yaml <<'EOF'",
+      'mirrors:',
+      '  "registry.gone.example:5000":',
+      '    endpoint:',
+      '      - "https://<registry every node reaches>"',
+      'EOF',
+      '# then: sudo systemctl restart k3s (servers) or k3s-agent (agents)',
+    ].join('\n');
+    expect(recommend('PULL_UNREACHABLE', context).commands).toEqual([
+      "kubefresh deploy -n shop deployment/web --image '<registry every node reaches>/team/app'",
+      mirror,
+    ]);
+    // A bare pod has no template to deploy into: only the mirror helps.
+    expect(recommend('PULL_UNREACHABLE', { ...context, kind: 'Pod', name: 'p' }).commands).toEqual([mirror]);
+    // Docker Hub's official images lose their library/ prefix, as when imported.
+    const hub = { ...web, registryHost: 'docker.io', repository: 'docker.io/library/app' };
+    expect(recommend('PULL_UNREACHABLE', hub).commands[0]).toBe(
+      "kubefresh deploy -n shop deployment/web --image '<registry every node reaches>/app'",
+    );
+  });
+
+  it('PULL_UNREACHABLE: a localhost registry gets only the mirror, to the node that runs it when known', () => {
+    const context = { ...web, registryHost: 'localhost:5000', repository: 'localhost:5000/app' };
+    expect(
+      recommend('PULL_UNREACHABLE', { ...context, reachableRegistry: '10.0.0.1:5000' }).commands,
+    ).toEqual([
+      expect.stringContaining(
+        'mirrors:\n  "localhost:5000":\n    endpoint:\n      - "http://10.0.0.1:5000"\nEOF',
+      ),
+    ]);
+    expect(recommend('PULL_UNREACHABLE', context).commands).toEqual([
+      expect.stringContaining('      - "http://<host-every-node-reaches>:5000"'),
+    ]);
+  });
 });

@@ -197,6 +197,24 @@ describe.skipIf(!binary)('kubefresh doctor on the seed scenarios', () => {
         codesByWorkload((await doctorJson(cluster, ['-n', ns, 'deployment/missing-tag'])).report),
       ).toEqual({ 'missing-tag': ['OK_PINNED'] });
     }
+    // The unresolvable registry: build and push to a registry every node reaches, or mirror the host.
+    const gone = report.findings.find((f) => f.code === 'PULL_UNREACHABLE')!;
+    expect(gone.remedy.commands[0]).toBe(
+      `kubefresh deploy -n ${ns} deployment/unreachable --image '<registry every node reaches>/scenario-5/app'`,
+    );
+    expect(gone.remedy.commands[1]).toContain(
+      'mirrors:\n  "registry.unreachable.example:5000":\n    endpoint:\n      - "https://<registry every node reaches>"',
+    );
+    if (canBuild) {
+      const command = gone.remedy.commands[0]!.replace(
+        '<registry every node reaches>',
+        cluster.registry!.name,
+      );
+      await kubefresh(cluster, argv(command).slice(1));
+      expect(
+        codesByWorkload((await doctorJson(cluster, ['-n', ns, 'deployment/unreachable'])).report),
+      ).toEqual({ unreachable: ['OK_PINNED'] });
+    }
   }, 60_000);
 
   /** Runs a suggested `kubefresh …` command in the project directory; it must succeed. */
