@@ -146,7 +146,7 @@ describe.skipIf(!registryBin || !skopeo)('kubefresh digest against distribution 
   it('reports request counts and rate-limit state with -v', async () => {
     const { code, stderr } = await runKubefresh(['-v', 'digest', `${open.host}/web/app:v1`]);
     expect(code).toBe(0);
-    expect(stderr).toBe('requests: GET 1, HEAD 1\nrate limit: no RateLimit headers (not limited)\n');
+    expect(stderr).toBe('requests: HEAD 1\nrate limit: no RateLimit headers (not limited)\n');
   });
 
   it('logs in from $DOCKER_CONFIG and never prints the password', async () => {

@@ -14,7 +14,13 @@ import {
   unauthorizedError,
   unreachableError,
 } from './errors.js';
-import { type RateLimitInfo, Transport, type TransportOptions, type TransportResponse } from './transport.js';
+import {
+  isLoopbackHost,
+  type RateLimitInfo,
+  Transport,
+  type TransportOptions,
+  type TransportResponse,
+} from './transport.js';
 
 export interface RegistryClientOptions extends TransportOptions {
   /** Where logins come from. Default: anonymous (the CLI passes Docker's config.json). */
@@ -48,6 +54,8 @@ export class RegistryClient implements Registry {
   private readonly transport: Transport;
   private readonly auth: Authenticator;
   private readonly pings = new Map<string, Promise<void>>();
+  /** Per loopback registry, the first call while it finds out how the registry authenticates. */
+  private readonly firstCalls = new Map<string, Promise<void>>();
   private readonly memo = new Map<string, Promise<unknown>>();
   private readonly limits = new Map<string, RateLimitInfo>();
 
@@ -286,11 +294,49 @@ export class RegistryClient implements Registry {
     return pinged;
   }
 
+  /**
+   * For a loopback registry the first real request stands in for the ping (its 401, if any, carries
+   * the challenge), so resolving N references costs N requests. Calls arriving meanwhile wait for it
+   * and then send with what it learnt; returns the release of the first call, else undefined.
+   */
+  private async firstCall(host: string): Promise<(() => void) | undefined> {
+    if (this.auth.knows(host)) return undefined;
+    const pending = this.firstCalls.get(host);
+    // After a first call that failed, the others go on their own and answer their own 401s.
+    if (pending) return void (await pending);
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.firstCalls.set(host, done);
+    return () => {
+      this.firstCalls.delete(host);
+      release();
+    };
+  }
+
   /** One authenticated exchange: ping first, send with credentials, answer one 401 challenge. */
   private async call(ref: ImageRef, call: Call): Promise<TransportResponse> {
     const host = ref.apiHost();
+    if (!isLoopbackHost(host)) {
+      await this.ping(ref);
+      return this.authorized(ref, call);
+    }
+    const release = await this.firstCall(host);
+    try {
+      const response = await this.authorized(ref, call);
+      // Answered without a challenge: anonymous access, as a ping answering 200 would have said.
+      if (response.status !== 401) this.auth.markOpen(host);
+      return response;
+    } finally {
+      release?.();
+    }
+  }
+
+  /** Sends with credentials and answers one 401 challenge. */
+  private async authorized(ref: ImageRef, call: Call): Promise<TransportResponse> {
+    const host = ref.apiHost();
     const target = this.target(ref, call.reference);
-    await this.ping(ref);
     const scopes = [`repository:${ref.repository}:${call.push ? 'pull,push' : 'pull'}`];
     const send = async (): Promise<TransportResponse> => {
       const authorization = await this.auth.header(host, ref.registry, scopes, target);

@@ -101,7 +101,10 @@ export class Transport {
   private readonly options: TransportOptions;
   private readonly insecure: ReadonlySet<string>;
   private readonly semaphores = new Map<string, Semaphore>();
-  private readonly schemes = new Map<string, Promise<'https' | 'http'>>();
+  /** Scheme per loopback or insecure host, once a request has found it out. */
+  private readonly schemes = new Map<string, 'https' | 'http'>();
+  /** Per host, the first request while it is finding out the scheme. */
+  private readonly firsts = new Map<string, Promise<void>>();
   private undici:
     | Promise<{ request: typeof import('undici').request; verified: Dispatcher; unverified: Dispatcher }>
     | undefined;
@@ -149,35 +152,75 @@ export class Transport {
     return this.undici;
   }
 
-  /** The origin (`https://host:port`) of a registry, probing loopback and insecure hosts once. */
+  /** Whether the scheme of `host` is found out (loopback and insecure hosts) rather than HTTPS. */
+  private choosesScheme(host: string): boolean {
+    return this.insecure.has(host) || isLoopbackHost(host);
+  }
+
+  /**
+   * The origin (`https://host:port`) of a registry. For a loopback or insecure host whose scheme
+   * no request has found out yet, it probes `/v2/` once; {@link request} needs no probe.
+   */
   async origin(registry: string, target: ErrorTarget): Promise<string> {
     const host = registry.toLowerCase();
-    if (!this.insecure.has(host) && !isLoopbackHost(host)) return `https://${registry}`;
-    let scheme = this.schemes.get(host);
-    if (!scheme) {
-      scheme = this.probe(registry, target);
-      this.schemes.set(host, scheme);
-      // A failed probe is not remembered: the next request may find the registry up.
-      scheme.catch(() => this.schemes.delete(host));
-    }
-    return `${await scheme}://${registry}`;
+    if (!this.choosesScheme(host)) return `https://${registry}`;
+    await this.firsts.get(host);
+    const known = this.schemes.get(host);
+    if (known) return `${known}://${registry}`;
+    await this.guess(registry, { method: 'GET', url: '/v2/', target });
+    return `${this.schemes.get(host) ?? 'https'}://${registry}`;
   }
 
-  private async probe(registry: string, target: ErrorTarget): Promise<'https' | 'http'> {
-    try {
-      await this.send({ method: 'GET', url: `https://${registry}/v2/`, target }, registry);
-      return 'https';
-    } catch (err) {
-      if (isPlainHttpAnswer(err)) return 'http';
-      throw err;
-    }
-  }
-
-  /** One HTTP exchange with retries; `registry` selects the concurrency pool and TLS policy. */
+  /**
+   * One HTTP exchange with retries; `registry` selects the concurrency pool and TLS policy. On a
+   * loopback or insecure host the first request is itself the scheme probe, as containerd does:
+   * HTTPS first, and plain HTTP when a plain-HTTP server answers the TLS handshake. Requests that
+   * arrive meanwhile wait for it, then use the scheme it found, so finding it costs no request.
+   */
   async request(registry: string, request: TransportRequest): Promise<TransportResponse> {
-    const url = request.url.startsWith('/')
-      ? `${await this.origin(registry, request.target)}${request.url}`
-      : request.url;
+    if (!request.url.startsWith('/')) return this.exchange(registry, request, request.url);
+    const host = registry.toLowerCase();
+    if (!this.choosesScheme(host))
+      return this.exchange(registry, request, `https://${registry}${request.url}`);
+    const pending = this.firsts.get(host);
+    if (pending) await pending;
+    const known = this.schemes.get(host);
+    if (known) return this.exchange(registry, request, `${known}://${registry}${request.url}`);
+    // After a first request that failed (registry down), the others try on their own, together,
+    // rather than one after another each waiting out the same timeout.
+    if (pending) return this.guess(registry, request);
+    const first = this.guess(registry, request);
+    const settled = first.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.firsts.set(host, settled);
+    void settled.then(() => this.firsts.delete(host));
+    return first;
+  }
+
+  /** Sends `request` over HTTPS, then over HTTP if a plain-HTTP server answered; remembers which. */
+  private async guess(registry: string, request: TransportRequest): Promise<TransportResponse> {
+    const host = registry.toLowerCase();
+    let response: TransportResponse;
+    try {
+      response = await this.exchange(registry, request, `https://${registry}${request.url}`);
+    } catch (err) {
+      if (!isPlainHttpAnswer(err)) throw err;
+      // Known from the handshake alone; a failure over HTTP is the registry's, not the scheme's.
+      this.schemes.set(host, 'http');
+      return this.exchange(registry, request, `http://${registry}${request.url}`);
+    }
+    this.schemes.set(host, 'https');
+    return response;
+  }
+
+  /** One HTTP exchange to `url` with retries after 429, 5xx and dropped connections. */
+  private async exchange(
+    registry: string,
+    request: TransportRequest,
+    url: string,
+  ): Promise<TransportResponse> {
     const retries = this.options.retries ?? DEFAULTS.retries;
     const idempotent = request.method !== 'POST' && request.method !== 'PATCH';
     for (let attempt = 0; ; attempt++) {

@@ -189,6 +189,41 @@ describe('registry client fault handling', () => {
     expect(calls).toBe(2);
   });
 
+  it('costs one request per reference on a loopback registry: the first HEAD finds the scheme, no ping', async () => {
+    const server = await fake((req, res) => manifest(res, { head: req.method === 'HEAD' }));
+    let counted = 0;
+    const { client: c } = client({ onRequest: ({ status }) => status !== undefined && counted++ });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => c.resolve(parseImageRef(`${server.host}/app:${i}`))),
+    );
+    await c.resolve(parseImageRef(`${server.host}/other:1`));
+    await c.close();
+    expect(server.requests.map((r) => r.url).filter((u) => u === '/v2/')).toEqual([]);
+    expect(server.requests).toHaveLength(21);
+    expect(counted).toBe(21);
+  });
+
+  it('answers the challenge of a loopback registry on the first HEAD; the rest send credentials at once', async () => {
+    const expected = `Basic ${Buffer.from('ci:s3cret').toString('base64')}`;
+    const server = await fake((req, res) =>
+      req.headers.authorization === expected
+        ? manifest(res, { head: req.method === 'HEAD' })
+        : void res.writeHead(401, { 'www-authenticate': 'Basic realm="fake"' }).end(),
+    );
+    const { client: c } = client({
+      credentials: staticCredentials({
+        [server.host]: { kind: 'basic', username: 'ci', password: 's3cret' },
+      }),
+    });
+    const refs = Array.from({ length: 10 }, (_, i) => parseImageRef(`${server.host}/app:${i}`));
+    const digests = await Promise.all(refs.map(async (ref) => (await c.resolve(ref)).digest));
+    await c.close();
+    expect(digests).toEqual(refs.map(() => DIGEST));
+    const unauthorized = server.requests.filter((r) => r.headers.authorization === undefined);
+    expect(unauthorized.map((r) => `${r.method} ${r.url}`)).toEqual(['HEAD /v2/app/manifests/0']);
+    expect(server.requests).toHaveLength(11);
+  });
+
   it('caps requests in flight per registry', async () => {
     const server = await fake(async (req, res) => {
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -227,7 +262,7 @@ describe('registry client fault handling', () => {
     const { client: c } = client({ timeoutMs: 300 });
     expect(await failure(c.resolve(parseImageRef(`127.0.0.1:${port}/app:1`)))).toMatchObject({
       code: 'REGISTRY_UNREACHABLE',
-      message: `cannot reach registry 127.0.0.1:${port} for 127.0.0.1:${port}/app: connection refused (https://127.0.0.1:${port}/v2/)`,
+      message: `cannot reach registry 127.0.0.1:${port} for 127.0.0.1:${port}/app: connection refused (https://127.0.0.1:${port}/v2/app/manifests/1)`,
       hint: 'check the registry host and port, and that the registry is running',
       details: { reason: 'refused' },
     });
@@ -242,7 +277,7 @@ describe('registry client fault handling', () => {
     await c.close();
     expect(err).toMatchObject({
       code: 'REGISTRY_UNREACHABLE',
-      message: `cannot reach registry ${stalled.host} for ${stalled.host}/app: no answer within 300ms (http://${stalled.host}/v2/)`,
+      message: `cannot reach registry ${stalled.host} for ${stalled.host}/app: no answer within 300ms (http://${stalled.host}/v2/app/manifests/1)`,
       hint: 'the registry is slow or unreachable; check the network, or raise --timeout',
     });
   });

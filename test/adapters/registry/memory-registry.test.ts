@@ -94,8 +94,8 @@ describe('registry client against the in-process registry', () => {
     const before = r.registry.log.records.length;
     expect((await client.resolve(parseImageRef(`${r.host}/old/app:1`))).digest).toBe(image.digest);
     await client.close();
+    // A loopback registry is not pinged: the HEAD finds out the scheme and the auth.
     expect(r.registry.log.records.slice(before).map((rec) => `${rec.method} ${rec.kind}`)).toEqual([
-      'GET ping',
       'HEAD manifest',
       'GET manifest',
     ]);
