@@ -6,8 +6,8 @@ import { examples } from '../help.js';
 import type { CliIO } from '../io.js';
 import { lookupWith } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
-import { renderDoctorText } from './doctor.js';
-import { eventLine } from './restart.js';
+import { renderDoctorText } from '../render/doctor-text.js';
+import { eventLine } from '../rollout-verbs.js';
 
 interface DemoFlags {
   readonly step?: boolean;

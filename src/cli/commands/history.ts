@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { shortDigest } from '../../core/diagnose/index.js';
-import { KubefreshError, redact } from '../../errors/index.js';
+import { redact } from '../../errors/index.js';
 import type { DeploymentHistory, Revision, RevisionContainer } from '../../pipeline/history/index.js';
 import { VERSION } from '../../version.js';
 import { addKubeFlags } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
+import { deploymentName } from '../rollout-verbs.js';
 
 /** The version of `history -o json`. Raised only for breaking changes. */
 export const HISTORY_JSON_SCHEMA_VERSION = 1;
@@ -17,24 +18,6 @@ interface HistoryFlags {
   readonly kubeconfig?: string;
   readonly requestTimeout: number;
   readonly output: 'text' | 'json';
-}
-
-const DEPLOYMENT_KINDS = new Set(['deployment', 'deployments', 'deploy', 'deployment.apps']);
-
-/**
- * `deployment/web` (or kubectl's `deploy/web`) → `web`. Revisions, undo and restart are read from
- * ReplicaSets here, so only Deployments are accepted; other kinds say so.
- */
-export function deploymentName(text: string, verb: string): string {
-  const slash = text.indexOf('/');
-  const kind = slash === -1 ? '' : text.slice(0, slash).toLowerCase();
-  const name = text.slice(slash + 1);
-  if (slash === -1 || !DEPLOYMENT_KINDS.has(kind) || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
-    throw new KubefreshError('USAGE_INVALID_TARGET', `expected deployment/NAME, got "${text}"`, {
-      hint: `kubefresh ${verb} works on Deployments, for example: kubefresh ${verb} deployment/web`,
-    });
-  }
-  return name;
 }
 
 /** `sha256:0123456789ab on 2 pods (k3s-server, k3s-agent-1)` */

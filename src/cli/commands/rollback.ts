@@ -6,8 +6,14 @@ import { connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
-import { deploymentName } from './history.js';
-import { addRolloutFlags, eventPrinter, podLines, type RolloutFlags, resumeLines } from './restart.js';
+import {
+  addRolloutFlags,
+  deploymentName,
+  eventPrinter,
+  podLines,
+  type RolloutFlags,
+  resumeLines,
+} from '../rollout-verbs.js';
 
 interface RollbackFlags extends RolloutFlags {
   readonly toRevision: number;
