@@ -1,10 +1,13 @@
+/**
+ * `kubefresh doctor`'s table: one block per workload with a coloured verdict, each finding, and one
+ * fix line; `-o wide` adds a line per pod (node, digest, age). Also used by `kubefresh demo`.
+ */
 import type { Verdict, WorkloadReport } from '../../core/diagnose/index.js';
 import type { Finding, Severity } from '../../core/findings/index.js';
 import { redact } from '../../errors/index.js';
 import type { DoctorReport } from '../../pipeline/doctor/index.js';
 import type { Colors } from './colors.js';
 
-/** `kubefresh doctor`'s table: one block per workload, a coloured verdict and one fix line each. */
 const VERDICT_STYLE: Readonly<
   Record<Verdict, { mark: string; paint: (c: Colors) => (s: string) => string }>
 > = {
