@@ -255,6 +255,21 @@ describe.skipIf(!binary)('kubefresh doctor on the seed scenarios', () => {
       'OK_CURRENT',
       'POLICY_RISK',
     ]);
+    // The ConfigMap remedy, with a real value in place of the placeholder, lets the container start.
+    await kubectl.ok([
+      'patch',
+      'configmap',
+      'app-config',
+      '-n',
+      ns,
+      '--type',
+      'merge',
+      '-p',
+      '{"data":{"DATABASE_URL":"postgres://db:5432/app"}}',
+    ]);
+    await waitForRollout(cluster.store, ns, 'configured');
+    const after = codesByWorkload((await doctorJson(cluster, ['-n', ns, 'deployment/configured'])).report);
+    expect(after.configured!.filter((c) => !c.startsWith('OK_') && c !== 'POLICY_RISK')).toEqual([]);
   });
 
   it('7: after undo across three revisions the running digest is the undone revision, and current', async () => {
