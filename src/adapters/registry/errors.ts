@@ -210,6 +210,18 @@ const TLS_CODES: Readonly<Record<string, TlsReason>> = {
 };
 
 /** Finds the innermost error with a `code` in a fetch failure's cause chain. */
+/**
+ * Node reports some handshake failures as a bare `EPROTO` with OpenSSL's text (e.g. `write EPROTO
+ * …:ssl3_get_record:wrong version number`); name them as the TLS layer does elsewhere.
+ */
+function opensslCode(code: string, message: string): string {
+  if (code !== 'EPROTO') return code;
+  if (/wrong version number/i.test(message)) return 'ERR_SSL_WRONG_VERSION_NUMBER';
+  if (/packet length too long/i.test(message)) return 'ERR_SSL_PACKET_LENGTH_TOO_LONG';
+  if (/http request/i.test(message)) return 'ERR_SSL_HTTP_REQUEST';
+  return code;
+}
+
 function rootCause(err: unknown): { code?: string; message: string; name?: string } {
   let current: unknown = err;
   let found: { code?: string; message: string; name?: string } = {
@@ -217,7 +229,8 @@ function rootCause(err: unknown): { code?: string; message: string; name?: strin
   };
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') found = { code, message: current.message, name: current.name };
+    if (typeof code === 'string')
+      found = { code: opensslCode(code, current.message), message: current.message, name: current.name };
     else if (current.name === 'TimeoutError' || current.name === 'AbortError') {
       found = { message: current.message, name: current.name };
     }

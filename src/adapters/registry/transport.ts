@@ -1,5 +1,5 @@
+import type { Agent as HttpAgent, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import type { Dispatcher } from 'undici';
 import { isLoopbackRegistry } from '../../core/image-ref/index.js';
 import type { ErrorTarget } from './errors.js';
 import {
@@ -95,7 +95,8 @@ class Semaphore {
  * HTTP to registries: picks the scheme per host, caps concurrency per host, times out, retries
  * 429/5xx and dropped connections with exponential back-off and full jitter (honouring
  * `Retry-After`), records RateLimit headers, and turns network failures into typed errors.
- * Connections are kept alive and reused (undici), which is most of the speed of a bulk resolve.
+ * Connections are kept alive and reused (node:http agents), which is most of the speed of a bulk
+ * resolve.
  */
 export class Transport {
   private readonly options: TransportOptions;
@@ -105,9 +106,7 @@ export class Transport {
   private readonly schemes = new Map<string, 'https' | 'http'>();
   /** Per host, the first request while it is finding out the scheme. */
   private readonly firsts = new Map<string, Promise<void>>();
-  private undici:
-    | Promise<{ request: typeof import('undici').request; verified: Dispatcher; unverified: Dispatcher }>
-    | undefined;
+  private stack: Promise<HttpStack> | undefined;
 
   constructor(options: TransportOptions = {}) {
     this.options = options;
@@ -120,36 +119,27 @@ export class Transport {
 
   /** Closes kept-alive connections so the process can exit at once. */
   async close(): Promise<void> {
-    if (!this.undici) return;
-    const { verified, unverified } = await this.undici;
-    await Promise.all([verified.close(), unverified.close()]);
+    if (!this.stack) return;
+    const { plain, verified, unverified } = await this.stack;
+    for (const agent of [plain, verified, unverified]) agent.destroy();
   }
 
-  private loadUndici() {
-    // Imported lazily: `kubefresh --help` and offline verbs should not pay for the HTTP stack.
-    this.undici ??= import('undici').then(({ Agent, request }) => {
-      const connect = {
-        ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
-        ...(this.options.lookup === undefined ? {} : { lookup: this.options.lookup }),
-        timeout: this.timeoutMs,
-      };
-      const base = { keepAliveTimeout: 10_000, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-      // undici closes the connection after every HEAD (undici#258, for servers that send a body
-      // anyway); registries do not, and a new connection per tag is most of the cost of a bulk
-      // resolve, so HEADs keep the connection like any other request.
-      const keepAliveHead =
-        (dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] =>
-        (opts, handler) =>
-          dispatch(opts.method === 'HEAD' ? { ...opts, reset: false } : opts, handler);
+  private loadStack(): Promise<HttpStack> {
+    // Node's own http/https rather than undici: they start warm (they are in Node's start-up
+    // snapshot), which is most of a one-shot CLI's cost for a bulk resolve. Imported lazily so
+    // offline verbs do not load them.
+    this.stack ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => {
+      const common = { keepAlive: true, maxSockets: this.options.maxConcurrency ?? DEFAULTS.maxConcurrency };
+      const tls = this.options.ca === undefined ? {} : { ca: this.options.ca };
       return {
-        request,
-        verified: new Agent({ ...base, connect }).compose(keepAliveHead),
-        unverified: new Agent({ ...base, connect: { ...connect, rejectUnauthorized: false } }).compose(
-          keepAliveHead,
-        ),
+        http: http.request,
+        https: https.request,
+        plain: new http.Agent(common),
+        verified: new https.Agent({ ...common, ...tls }),
+        unverified: new https.Agent({ ...common, ...tls, rejectUnauthorized: false }),
       };
     });
-    return this.undici;
+    return this.stack;
   }
 
   /** Whether the scheme of `host` is found out (loopback and insecure hosts) rather than HTTPS. */
@@ -281,27 +271,20 @@ export class Transport {
     request: TransportRequest & { url: string },
     registry: string,
   ): Promise<TransportResponse> {
-    const { request: send, verified, unverified } = await this.loadUndici();
-    const dispatcher: Dispatcher = this.insecure.has(registry.toLowerCase()) ? unverified : verified;
+    const stack = await this.loadStack();
+    const insecure = this.insecure.has(registry.toLowerCase());
     return this.pool(registry).run(async () => {
       let url = request.url;
       let headers: Record<string, string> = { 'user-agent': 'kubefresh', ...request.headers };
       let status: number | undefined;
       try {
         for (let hop = 0; ; hop++) {
-          // undici's request() rather than fetch(): the same connection pool with a third of the
-          // CPU per request, which is what a bulk resolve on a busy CI machine is short of.
-          const response = await send(url, {
-            method: request.method,
-            headers,
-            ...(request.body === undefined ? {} : { body: request.body }),
-            dispatcher,
-          });
-          status = response.statusCode;
+          const response = await this.roundTrip(stack, insecure, url, request, headers);
+          status = response.statusCode ?? 0;
           const view = headerView(response.headers);
           const location = view.get('location');
           if (REDIRECTS.has(status) && location && hop < MAX_REDIRECTS && request.method !== 'PUT') {
-            await response.body.dump();
+            response.resume();
             const next = new URL(location, url);
             // Credentials are for the registry, never for wherever it redirects (blob storage, CDN).
             if (next.origin !== new URL(url).origin) {
@@ -311,7 +294,7 @@ export class Transport {
             url = next.toString();
             continue;
           }
-          const body = await readCapped(response.body, request.method === 'HEAD');
+          const body = await readCapped(response, request.method === 'HEAD');
           this.recordRateLimit(registry, view);
           return { status, headers: view, body, url };
         }
@@ -320,6 +303,46 @@ export class Transport {
       } finally {
         this.options.onRequest?.({ method: request.method, url: redactQuery(url), status });
       }
+    });
+  }
+
+  /** One request on a kept-alive connection; resolves with the response once its headers are in. */
+  private roundTrip(
+    stack: HttpStack,
+    insecure: boolean,
+    url: string,
+    request: TransportRequest,
+    headers: Record<string, string>,
+  ): Promise<IncomingMessage> {
+    const target = new URL(url);
+    const https = target.protocol === 'https:';
+    const send = https ? stack.https : stack.http;
+    const body = request.body === undefined ? undefined : Buffer.from(request.body);
+    const outgoing: OutgoingHttpHeaders = { ...headers };
+    if (body !== undefined) outgoing['content-length'] = String(body.byteLength);
+    return new Promise((resolve, reject) => {
+      const req = send(
+        target,
+        {
+          method: request.method,
+          headers: outgoing,
+          agent: https ? (insecure ? stack.unverified : stack.verified) : stack.plain,
+          timeout: this.timeoutMs,
+          ...(this.options.lookup === undefined ? {} : { lookup: this.options.lookup }),
+        },
+        (response) => {
+          // The idle timer covers the body too: a registry that stops mid-body fails like one that never answers.
+          response.setTimeout(this.timeoutMs, () =>
+            response.destroy(Object.assign(new Error('body timeout'), { code: 'ETIMEDOUT' })),
+          );
+          resolve(response);
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error('request timeout'), { code: 'ETIMEDOUT' })),
+      );
+      req.on('error', reject);
+      req.end(body);
     });
   }
 
@@ -337,9 +360,13 @@ export class Transport {
   }
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], head: boolean): Promise<Uint8Array> {
+async function readCapped(body: IncomingMessage, head: boolean): Promise<Uint8Array> {
   if (head) {
-    await body.dump();
+    body.resume();
+    await new Promise<void>((resolve, reject) => {
+      body.on('end', resolve);
+      body.on('error', reject);
+    });
     return new Uint8Array(0);
   }
   const chunks: Buffer[] = [];
@@ -353,6 +380,15 @@ async function readCapped(body: Dispatcher.ResponseData['body'], head: boolean):
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** Node's request functions and one kept-alive agent per TLS policy. */
+interface HttpStack {
+  readonly http: typeof import('node:http').request;
+  readonly https: typeof import('node:https').request;
+  readonly plain: HttpAgent;
+  readonly verified: HttpAgent;
+  readonly unverified: HttpAgent;
 }
 
 /** Read access to response headers by lower-case name (repeated headers joined with ", "). */
