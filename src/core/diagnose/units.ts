@@ -1,3 +1,4 @@
+import { currentRevision, isPodOfRevision } from '../rollout/revision.js';
 import type { ClusterSnapshot, ContainerSpec, PodObject, WorkloadObject } from './types.js';
 
 /** One thing doctor reports on: a workload with its pods, or a pod no workload owns. */
@@ -125,19 +126,18 @@ function ownedByListedReplicaSet(pod: PodObject, snapshot: ClusterSnapshot): boo
   );
 }
 
+/**
+ * Which pods of a StatefulSet or DaemonSet show what the spec runs now: those of the current revision
+ * (core/rollout's rule, shared with deploy's verification); a pod that carries none of the revision
+ * labels cannot be placed and is judged too.
+ */
 function currentPodTest(workload: WorkloadObject): (pod: PodObject) => boolean {
-  if (workload.kind === 'StatefulSet' && workload.status?.updateRevision !== undefined) {
-    const revision = workload.status.updateRevision;
-    return (pod) => pod.metadata?.labels?.['controller-revision-hash'] === revision;
-  }
-  if (workload.kind === 'DaemonSet' && workload.metadata?.generation !== undefined) {
-    const generation = String(workload.metadata.generation);
-    return (pod) => {
-      const label = pod.metadata?.labels?.['pod-template-generation'];
-      return label === undefined || label === generation;
-    };
-  }
-  return () => true;
+  if (workload.kind !== 'StatefulSet' && workload.kind !== 'DaemonSet') return () => true;
+  const identity = currentRevision(workload);
+  if (identity === undefined) return () => true;
+  const labels = [identity.label, ...(identity.alternatives ?? []).map((a) => a.label)];
+  return (pod) =>
+    isPodOfRevision(pod, identity) || labels.every((label) => pod.metadata?.labels?.[label] === undefined);
 }
 
 function sortPods(pods: PodObject[]): PodObject[] {

@@ -9,49 +9,32 @@ const deploy = (status: WorkloadObject['status'], generation = 1): WorkloadObjec
   status,
 });
 
-describe('rolloutState (kubectl rollout status, in order)', () => {
-  it.each([
-    [
-      'spec not observed',
-      deploy({ observedGeneration: 1 }, 2),
-      false,
-      'Waiting for deployment spec update to be observed...',
-    ],
-    [
-      'deadline exceeded',
-      deploy({
-        observedGeneration: 1,
-        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
-      }),
-      false,
-      'deployment "web" exceeded its progress deadline',
-    ],
-    [
-      'updating',
-      deploy({ observedGeneration: 1, updatedReplicas: 1 }),
-      false,
+// kubectl's checks, order and messages are tested in test/core/rollout/status.test.ts; here only
+// how the doctor reads that evaluation.
+describe('rolloutState', () => {
+  it("passes kubectl's message through and marks a deadline exceeded as stuck", () => {
+    const stuck = deploy({
+      observedGeneration: 1,
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+    });
+    expect(rolloutState(stuck)).toEqual({
+      done: false,
+      stuck: true,
+      message: 'deployment "web" exceeded its progress deadline',
+    });
+    const done = deploy({ observedGeneration: 1, updatedReplicas: 3, replicas: 3, availableReplicas: 3 });
+    expect(rolloutState(done)).toEqual({
+      done: true,
+      stuck: false,
+      message: 'deployment "web" successfully rolled out',
+    });
+  });
+
+  it('reads a workload without a kind as a Deployment', () => {
+    const { kind: _kind, ...bare } = deploy({ observedGeneration: 1, updatedReplicas: 1 });
+    expect(rolloutState(bare).message).toBe(
       'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...',
-    ],
-    [
-      'old pending',
-      deploy({ observedGeneration: 1, updatedReplicas: 3, replicas: 4 }),
-      false,
-      'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...',
-    ],
-    [
-      'not available',
-      deploy({ observedGeneration: 1, updatedReplicas: 3, replicas: 3, availableReplicas: 2 }),
-      false,
-      'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...',
-    ],
-    [
-      'done',
-      deploy({ observedGeneration: 1, updatedReplicas: 3, replicas: 3, availableReplicas: 3 }),
-      true,
-      'deployment "web" successfully rolled out',
-    ],
-  ])('%s', (_name, workload, done, message) => {
-    expect(rolloutState(workload)).toMatchObject({ done, message });
+    );
   });
 });
 
@@ -96,6 +79,41 @@ describe('StatefulSets and DaemonSets', () => {
       'waiting for statefulset rolling update to complete 1 pods at revision db-2...',
     );
     expect(findings[1]!.subject).toMatchObject({ kind: 'StatefulSet', name: 'db', pod: 'db-1' });
+  });
+
+  it('a DaemonSet names its current pods by the template generation, not metadata.generation', () => {
+    // A change outside the template (here: generation 5) does not make the running pods old.
+    const ds: WorkloadObject = {
+      kind: 'DaemonSet',
+      metadata: {
+        name: 'agent',
+        namespace: 'default',
+        uid: 'uid-agent',
+        generation: 5,
+        annotations: { 'deprecated.daemonset.template.generation': '3' },
+      },
+      spec: {
+        template: { spec: { containers: [{ name: 'app', image: IMAGE, imagePullPolicy: 'Always' }] } },
+      },
+      status: {
+        observedGeneration: 5,
+        desiredNumberScheduled: 1,
+        updatedNumberScheduled: 1,
+        numberAvailable: 1,
+      },
+    };
+    const input = snapshot({
+      workloads: [ds],
+      pods: [
+        podOf('agent-new', 'agent', { 'pod-template-generation': '3' }, D('b')),
+        podOf('agent-old', 'agent', { 'pod-template-generation': '2' }, D('a')),
+      ],
+      nodes: [node('node-1')],
+      registry: { [IMAGE]: OK_FACT(D('b')) },
+    });
+    const findings = diagnose(input);
+    expect(findings.map((f) => f.code)).toEqual(['OK_CURRENT']);
+    expect(findings[0]!.subject).toMatchObject({ kind: 'DaemonSet', name: 'agent' });
   });
 
   it('a DaemonSet judges pods of the current pod-template-generation', () => {
