@@ -10,6 +10,7 @@ import { examples } from '../help.js';
 import { addRegistryFlags, parseDuration, type RegistryFlags } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
 import { createProgress, formatDuration } from '../render/progress.js';
+import { writeResult } from '../render/result.js';
 
 /** The version of `deploy -o json` and of the final `-o jsonl` line. Raised only for breaking changes. */
 export const DEPLOY_JSON_SCHEMA_VERSION = 1;
@@ -343,11 +344,9 @@ ${examples([
       } finally {
         progress?.stop();
       }
-      if (flags.output === 'json')
-        io.stdout.write(`${redact(JSON.stringify(deployJson(result), null, 2))}\n`);
-      else if (flags.output === 'jsonl')
-        io.stdout.write(`${redact(JSON.stringify({ type: 'result', ...deployJson(result) }))}\n`);
-      else io.stdout.write(renderDeployText(result, context.colors(self)));
+      writeResult(io.stdout, flags.output, deployJson(result), () =>
+        renderDeployText(result, context.colors(self)),
+      );
       context.setExitCode(result.exitCode);
     });
   return command;

@@ -7,6 +7,7 @@ import { addKubeFlags } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
+import { writeResult } from '../render/result.js';
 import { deploymentName } from '../rollout-verbs.js';
 
 /** The version of `history -o json`. Raised only for breaking changes. */
@@ -131,9 +132,9 @@ ${examples([
         requestTimeoutMs: flags.requestTimeout,
       });
       const history = await readHistory(kube, flags.namespace ?? kube.defaultNamespace, name);
-      if (flags.output === 'json')
-        context.io.stdout.write(`${redact(JSON.stringify(historyJson(history), null, 2))}\n`);
-      else context.io.stdout.write(renderHistoryText(history, context.colors(command)));
+      writeResult(context.io.stdout, flags.output, historyJson(history), () =>
+        renderHistoryText(history, context.colors(command)),
+      );
     });
   return command;
 }

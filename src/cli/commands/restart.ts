@@ -6,6 +6,7 @@ import { connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
+import { writeResult } from '../render/result.js';
 import {
   addRolloutFlags,
   deploymentName,
@@ -100,13 +101,9 @@ ${examples([
           timeoutMs: flags.rolloutTimeout,
         },
       );
-      if (flags.output === 'json')
-        io.stdout.write(`${redact(JSON.stringify(restartJson(result, namespace, name), null, 2))}\n`);
-      else if (flags.output === 'jsonl')
-        io.stdout.write(
-          `${redact(JSON.stringify({ type: 'result', ...restartJson(result, namespace, name) }))}\n`,
-        );
-      else io.stdout.write(renderRestartText(result, name, c));
+      writeResult(io.stdout, flags.output, restartJson(result, namespace, name), () =>
+        renderRestartText(result, name, c),
+      );
       if (result.outcome === 'interrupted') {
         io.stderr.write(resumeLines(namespace, name));
         context.setExitCode(EXIT_CODES.INTERRUPTED);

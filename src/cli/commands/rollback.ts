@@ -6,6 +6,7 @@ import { connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
+import { writeResult } from '../render/result.js';
 import {
   addRolloutFlags,
   deploymentName,
@@ -140,10 +141,7 @@ ${examples([
         },
       );
       const doc = rollbackJson(result, namespace, name);
-      if (flags.output === 'json') io.stdout.write(`${redact(JSON.stringify(doc, null, 2))}\n`);
-      else if (flags.output === 'jsonl')
-        io.stdout.write(`${redact(JSON.stringify({ type: 'result', ...doc }))}\n`);
-      else io.stdout.write(renderRollbackText(result, name, c));
+      writeResult(io.stdout, flags.output, doc, () => renderRollbackText(result, name, c));
       switch (result.outcome) {
         case 'rolled-back':
         case 'skipped':
