@@ -78,11 +78,13 @@ describe.skipIf(!registryBinary)('kubefresh deploy with docker-registry (distrib
       );
       // distribution saw the push and the node's pull of that digest.
       expect(
-        distribution.accessLog.some((l) => l.includes(`"PUT /v2/fixtures/hello/manifests/${doc.image.tag} `)),
-      ).toBe(true);
+        await distribution.waitForLog((l) =>
+          l.includes(`"PUT /v2/fixtures/hello/manifests/${doc.image.tag} `),
+        ),
+      ).toHaveLength(1);
       expect(
-        distribution.accessLog.some((l) => l.includes(`/v2/fixtures/hello/manifests/${doc.image.digest} `)),
-      ).toBe(true);
+        await distribution.waitForLog((l) => l.includes(`/v2/fixtures/hello/manifests/${doc.image.digest} `)),
+      ).not.toHaveLength(0);
       for (const pod of podImages(cluster, ns, 'hello'))
         expect(pod.imageID).toBe(`${distribution.host}/fixtures/hello@${doc.image.digest}`);
     },

@@ -53,7 +53,7 @@ describe.skipIf(!registryBin || !skopeo)('kubefresh pin against distribution 2.8
     expect(digest).toBe(multi.digest);
     expect(readFileSync(file, 'utf8')).toBe(text.replace('team/app:1.0"', `team/app:1.0@${digest}"`));
     // Resolving used HEAD only: distribution's access log shows no manifest GET from us.
-    expect(registry.accessLog.filter((l) => /"HEAD \/v2\/team\/app\/manifests\/1\.0 /.test(l))).toHaveLength(
+    expect(await registry.waitForLog((l) => /"HEAD \/v2\/team\/app\/manifests\/1\.0 /.test(l))).toHaveLength(
       1,
     );
 

@@ -31,6 +31,8 @@ export interface Distribution {
   readonly port: number;
   /** Apache-style access log lines seen so far (`"HEAD /v2/… HTTP/1.1" 200`). */
   readonly accessLog: string[];
+  /** Waits (up to `timeoutMs`) until a logged line matches, then returns every matching line. */
+  waitForLog(predicate: (line: string) => boolean, timeoutMs?: number): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -102,18 +104,31 @@ export async function startDistribution(
   const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const accessLog: string[] = [];
-  const collect = (chunk: Buffer): void => {
-    const text = chunk.toString('utf8');
-    output += text;
-    for (const line of text.split('\n')) if (/"[A-Z]+ \/v2\//.test(line)) accessLog.push(line);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  // Whole lines only: a log line can arrive split over two chunks.
+  const partial = { stdout: '', stderr: '' };
+  const collector =
+    (stream: 'stdout' | 'stderr') =>
+    (chunk: Buffer): void => {
+      const text = partial[stream] + chunk.toString('utf8');
+      output += chunk.toString('utf8');
+      const lines = text.split('\n');
+      partial[stream] = lines.pop() ?? '';
+      for (const line of lines) if (/"[A-Z]+ \/v2\//.test(line)) accessLog.push(line);
+    };
+  child.stdout?.on('data', collector('stdout'));
+  child.stderr?.on('data', collector('stderr'));
   await waitForPort(port, child, () => output);
   return {
     host: `127.0.0.1:${port}`,
     port,
     accessLog,
+    async waitForLog(predicate, timeoutMs = 5000) {
+      // The registry logs a request after answering it, so a test that has its answer may have
+      // to wait a moment for the line.
+      const deadline = Date.now() + timeoutMs;
+      while (!accessLog.some(predicate) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return accessLog.filter(predicate);
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -51,6 +51,7 @@ describe.skipIf(!registryBin || !skopeo)('registry client against distribution 2
       size: expect.any(Number),
     });
     // Our requests only (skopeo's log lines from the push may still be arriving).
+    await registry.waitForLog((line) => line.includes('"kubefresh"') && line.includes('/manifests/1.0 '));
     const requests = registry.accessLog
       .slice(before)
       .filter((line) => line.includes('"kubefresh"'))
