@@ -107,6 +107,11 @@ export class Transport {
   /** Per host, the first request while it is finding out the scheme. */
   private readonly firsts = new Map<string, Promise<void>>();
   private stack: Promise<HttpStack> | undefined;
+  /** The stack once loaded, so that each request does not wait a turn for it. */
+  private loaded: HttpStack | undefined;
+  /** Parsed origins (`http://127.0.0.1:5000`) by their text: most requests share a handful. */
+  private readonly origins = new Map<string, ParsedOrigin>();
+  private readonly idle = new IdleTimeouts();
 
   constructor(options: TransportOptions = {}) {
     this.options = options;
@@ -119,6 +124,7 @@ export class Transport {
 
   /** Closes kept-alive connections so the process can exit at once. */
   async close(): Promise<void> {
+    this.idle.stop();
     if (!this.stack) return;
     const { plain, verified, unverified } = await this.stack;
     for (const agent of [plain, verified, unverified]) agent.destroy();
@@ -138,6 +144,9 @@ export class Transport {
         verified: new https.Agent({ ...common, ...tls }),
         unverified: new https.Agent({ ...common, ...tls, rejectUnauthorized: false }),
       };
+    });
+    void this.stack.then((stack) => {
+      this.loaded = stack;
     });
     return this.stack;
   }
@@ -271,7 +280,7 @@ export class Transport {
     request: TransportRequest & { url: string },
     registry: string,
   ): Promise<TransportResponse> {
-    const stack = await this.loadStack();
+    const stack = this.loaded ?? (await this.loadStack());
     const insecure = this.insecure.has(registry.toLowerCase());
     return this.pool(registry).run(async () => {
       let url = request.url;
@@ -279,7 +288,7 @@ export class Transport {
       let status: number | undefined;
       try {
         for (let hop = 0; ; hop++) {
-          const response = await this.roundTrip(stack, insecure, url, request, headers);
+          const { response, touch } = await this.roundTrip(stack, insecure, url, request, headers);
           status = response.statusCode ?? 0;
           const view = headerView(response.headers);
           const location = view.get('location');
@@ -294,7 +303,7 @@ export class Transport {
             url = next.toString();
             continue;
           }
-          const body = await readCapped(response, request.method === 'HEAD');
+          const body = await readCapped(response, request.method === 'HEAD', touch);
           this.recordRateLimit(registry, view);
           return { status, headers: view, body, url };
         }
@@ -313,37 +322,67 @@ export class Transport {
     url: string,
     request: TransportRequest,
     headers: Record<string, string>,
-  ): Promise<IncomingMessage> {
-    const target = new URL(url);
-    const https = target.protocol === 'https:';
+  ): Promise<{ response: IncomingMessage; touch: () => void }> {
+    const { origin, path } = this.split(url);
+    const https = origin.protocol === 'https:';
     const send = https ? stack.https : stack.http;
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
     const outgoing: OutgoingHttpHeaders = { ...headers };
     if (body !== undefined) outgoing['content-length'] = String(body.byteLength);
     return new Promise((resolve, reject) => {
-      const req = send(
-        target,
-        {
-          method: request.method,
-          headers: outgoing,
-          agent: https ? (insecure ? stack.unverified : stack.verified) : stack.plain,
-          timeout: this.timeoutMs,
-          ...(this.options.lookup === undefined ? {} : { lookup: this.options.lookup }),
-        },
-        (response) => {
-          // The idle timer covers the body too: a registry that stops mid-body fails like one that never answers.
-          response.setTimeout(this.timeoutMs, () =>
-            response.destroy(Object.assign(new Error('body timeout'), { code: 'ETIMEDOUT' })),
-          );
-          resolve(response);
-        },
+      const req = send({
+        protocol: origin.protocol,
+        hostname: origin.hostname,
+        port: origin.port,
+        path,
+        method: request.method,
+        headers: outgoing,
+        agent: https ? (insecure ? stack.unverified : stack.verified) : stack.plain,
+        ...(this.options.lookup === undefined ? {} : { lookup: this.options.lookup }),
+      });
+      // One shared timer watches every exchange (connect, headers, then each body chunk): a
+      // socket timer per request costs more than the requests themselves in a bulk resolve.
+      let answer: IncomingMessage | undefined;
+      const watch = this.idle.watch(this.timeoutMs, (phase) =>
+        // Once headers are in, the error must reach whoever reads the body.
+        (answer ?? req).destroy(Object.assign(new Error(`${phase} timeout`), { code: 'ETIMEDOUT' })),
       );
-      req.on('timeout', () =>
-        req.destroy(Object.assign(new Error('request timeout'), { code: 'ETIMEDOUT' })),
-      );
-      req.on('error', reject);
+      req.on('response', (response) => {
+        answer = response;
+        watch.touch('body');
+        response.on('close', watch.done);
+        resolve({ response, touch: () => watch.touch('body') });
+      });
+      req.on('error', (err) => {
+        watch.done();
+        reject(err);
+      });
       req.end(body);
     });
+  }
+
+  /** An absolute URL's origin (parsed once per origin) and its path with query. */
+  private split(url: string): { origin: ParsedOrigin; path: string } {
+    const slash = url.indexOf('/', url.indexOf('//') + 2);
+    const originText = slash < 0 ? url : url.slice(0, slash);
+    const rest = slash < 0 ? '/' : url.slice(slash);
+    let origin = this.origins.get(originText);
+    if (!origin) {
+      const parsed = new URL(originText);
+      origin = {
+        protocol: parsed.protocol,
+        // Node wants a bare IPv6 address, without the brackets a URL carries.
+        hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: parsed.port === '' ? undefined : Number(parsed.port),
+      };
+      this.origins.set(originText, origin);
+    }
+    // Paths we build are already safe; a Location or realm with spaces or non-ASCII is normalized.
+    if (!SAFE_PATH.test(rest)) {
+      const parsed = new URL(url);
+      return { origin, path: `${parsed.pathname}${parsed.search}` };
+    }
+    return { origin, path: rest };
   }
 
   private recordRateLimit(registry: string, headers: { get(name: string): string | null }): void {
@@ -360,7 +399,8 @@ export class Transport {
   }
 }
 
-async function readCapped(body: IncomingMessage, head: boolean): Promise<Uint8Array> {
+/** Reads a response body up to {@link MAX_BODY_BYTES}; `touch` marks progress for the idle timer. */
+async function readCapped(body: IncomingMessage, head: boolean, touch: () => void): Promise<Uint8Array> {
   if (head) {
     body.resume();
     await new Promise<void>((resolve, reject) => {
@@ -372,6 +412,7 @@ async function readCapped(body: IncomingMessage, head: boolean): Promise<Uint8Ar
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
+    touch();
     total += chunk.byteLength;
     if (total > MAX_BODY_BYTES) {
       body.destroy();
@@ -380,6 +421,75 @@ async function readCapped(body: IncomingMessage, head: boolean): Promise<Uint8Ar
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+interface ParsedOrigin {
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: number | undefined;
+}
+
+/** A path and query that Node sends as they are (printable ASCII, no `#`). */
+const SAFE_PATH = /^\/[\x21-\x22\x24-\x7e]*$/;
+
+/**
+ * Idle time limits for many exchanges on one timer. Each watch has a deadline that activity
+ * pushes back; a sweep a few times per limit fails the overdue ones. The timer is unref'd and
+ * stops when nothing is watched, so it never holds the process open.
+ */
+class IdleTimeouts {
+  private readonly watched = new Set<Watch>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private period = Number.POSITIVE_INFINITY;
+
+  watch(limitMs: number, expire: (phase: string) => void): { touch(phase: string): void; done(): void } {
+    const entry: Watch = { deadline: Date.now() + limitMs, limitMs, phase: 'request', expire };
+    this.watched.add(entry);
+    this.arm(limitMs);
+    return {
+      touch: (phase) => {
+        entry.deadline = Date.now() + limitMs;
+        entry.phase = phase;
+      },
+      done: () => {
+        this.watched.delete(entry);
+        if (this.watched.size === 0) this.stop();
+      },
+    };
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.period = Number.POSITIVE_INFINITY;
+  }
+
+  private arm(limitMs: number): void {
+    // A quarter of the shortest limit: an exchange fails between 1× and 1.25× its limit.
+    const period = Math.max(5, Math.floor(limitMs / 4));
+    if (this.timer !== undefined && period >= this.period) return;
+    this.stop();
+    this.period = period;
+    this.timer = setInterval(() => this.sweep(), period);
+    this.timer.unref();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const entry of this.watched) {
+      if (entry.deadline > now) continue;
+      this.watched.delete(entry);
+      entry.expire(entry.phase);
+    }
+    if (this.watched.size === 0) this.stop();
+  }
+}
+
+interface Watch {
+  deadline: number;
+  readonly limitMs: number;
+  phase: string;
+  readonly expire: (phase: string) => void;
 }
 
 /** Node's request functions and one kept-alive agent per TLS policy. */

@@ -282,6 +282,40 @@ describe('registry client fault handling', () => {
     });
   });
 
+  it('fails a body that stops mid-way, but not one that keeps arriving slowly', async () => {
+    const half = Math.floor(BODY.length / 2);
+    const server = await fake((req, res) => {
+      res.writeHead(200, {
+        'content-type': INDEX_TYPE,
+        'content-length': Buffer.byteLength(BODY),
+        'docker-content-digest': DIGEST,
+      });
+      if (req.method === 'HEAD') return void res.end();
+      res.write(BODY.slice(0, half));
+      if (req.url?.includes('/stops')) return; // headers and half the manifest, then silence
+      // The rest in pieces, each well inside the limit, together well beyond it.
+      const rest = BODY.slice(half);
+      const pieces = [0, 1, 2, 3, 4].map((i) => rest.slice((i * rest.length) / 5, ((i + 1) * rest.length) / 5));
+      const drip = (): void => {
+        const piece = pieces.shift();
+        if (piece === undefined) return void res.end();
+        res.write(piece);
+        setTimeout(drip, 150);
+      };
+      setTimeout(drip, 150);
+    });
+    const { client: c } = client({ timeoutMs: 400 });
+    const started = Date.now();
+    const slow = await c.fetchManifest(parseImageRef(`${server.host}/drips:1`));
+    expect(slow.digest).toBe(DIGEST);
+    expect(Date.now() - started).toBeGreaterThan(600);
+    expect(await failure(c.fetchManifest(parseImageRef(`${server.host}/stops:1`)))).toMatchObject({
+      code: 'REGISTRY_UNREACHABLE',
+      message: `cannot reach registry ${server.host} for ${server.host}/stops: no answer within 400ms (http://${server.host}/v2/stops/manifests/1)`,
+    });
+    await c.close();
+  });
+
   it('classifies 403 as denied and garbage as a protocol error', async () => {
     const server = await fake((req, res) => {
       if (req.url === '/v2/') return void res.end();
