@@ -12,6 +12,11 @@
  * (`auths`, `credsStore`, `credHelpers`). Loopback registries fall back to plain HTTP as containerd
  * does; other hosts need `--insecure-registry`. Every failure is a `REGISTRY_*` error naming the
  * registry and repository, with credentials redacted and a hint.
+ *
+ * Transport: Node's http/https with kept-alive connections, at most 16 requests in flight per
+ * registry. HEADs to plain-HTTP registries (local and LAN ones, the usual K3s setup) are pipelined
+ * on four connections, since their answers have no body; HTTPS registries, where load balancers
+ * and CDNs sit in between, are not pipelined.
  */
 export { Authenticator } from './auth.js';
 export { digestOf, RegistryClient, type RegistryClientOptions } from './client.js';
