@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { processIO } from './io.js';
 import { runCli } from './main.js';
 
@@ -11,5 +12,5 @@ process.on('SIGINT', () => {
   controller.abort(new Error('interrupted'));
 });
 
-const code = await runCli(process.argv.slice(2), processIO(controller.signal));
+const code = await runCli(process.argv.slice(2), processIO(controller.signal, fileURLToPath(import.meta.url)));
 process.exitCode = code;

@@ -9,14 +9,16 @@ export interface CliIO {
   readonly stdoutIsTTY: boolean;
   /** Aborted on Ctrl-C; long-running commands stop waiting when it fires. */
   readonly signal?: AbortSignal;
+  /** The script running this CLI, for commands that start another copy (`sim start --detach`). */
+  readonly entry?: string;
 }
 
 export interface TextSink {
   write(text: string): unknown;
 }
 
-/** The real process's streams. */
-export function processIO(signal?: AbortSignal): CliIO {
+/** The real process's streams; `entry` is the running script. */
+export function processIO(signal?: AbortSignal, entry?: string): CliIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -28,5 +30,6 @@ export function processIO(signal?: AbortSignal): CliIO {
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
     ...(signal ? { signal } : {}),
+    ...(entry ? { entry } : {}),
   };
 }

@@ -337,7 +337,9 @@ async function detach(
 ): Promise<number> {
   const { io } = context;
   const sim = await simCluster();
-  const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
+  // The running script when there is one (the built CLI is bundled, so this module's own
+  // location says nothing about where the entry point is); else the entry beside this folder.
+  const bin = io.entry ?? fileURLToPath(new URL('../bin.js', import.meta.url));
   const argv = process.argv.slice(2);
   const simIndex = argv.indexOf('sim');
   // Re-run the same command line without --detach, with the resolved paths.
