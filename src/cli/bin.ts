@@ -12,5 +12,8 @@ process.on('SIGINT', () => {
   controller.abort(new Error('interrupted'));
 });
 
-const code = await runCli(process.argv.slice(2), processIO(controller.signal, fileURLToPath(import.meta.url)));
+const code = await runCli(
+  process.argv.slice(2),
+  processIO(controller.signal, fileURLToPath(import.meta.url)),
+);
 process.exitCode = code;

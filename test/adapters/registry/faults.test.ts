@@ -295,7 +295,9 @@ describe('registry client fault handling', () => {
       if (req.url?.includes('/stops')) return; // headers and half the manifest, then silence
       // The rest in pieces, each well inside the limit, together well beyond it.
       const rest = BODY.slice(half);
-      const pieces = [0, 1, 2, 3, 4].map((i) => rest.slice((i * rest.length) / 5, ((i + 1) * rest.length) / 5));
+      const pieces = [0, 1, 2, 3, 4].map((i) =>
+        rest.slice((i * rest.length) / 5, ((i + 1) * rest.length) / 5),
+      );
       const drip = (): void => {
         const piece = pieces.shift();
         if (piece === undefined) return void res.end();
