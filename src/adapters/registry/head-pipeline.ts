@@ -134,6 +134,8 @@ class Lanes {
       return;
     }
     const lane = this.pick();
+    // An idle connection must not keep the process alive (as Node's agent unrefs its free sockets).
+    if (lane.sent.length === 0) lane.socket.ref();
     lane.sent.push(pending);
     lane.watch ??= this.options.idle.watch(this.options.timeoutMs, (phase) => {
       lane.failure = Object.assign(new Error(`${phase} timeout`), { code: 'ETIMEDOUT' });
@@ -213,6 +215,7 @@ class Lanes {
       if (lane.sent.length === 0) {
         lane.watch?.done();
         lane.watch = undefined;
+        lane.socket.unref();
       }
       pending.resolve({ status: answer.status, headers: answer.headers });
       if (answer.closes) {

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeadPipeline, PipelineUnsupported } from '../../../src/adapters/registry/head-pipeline.js';
 import { IdleTimeouts } from '../../../src/adapters/registry/idle-timeouts.js';
@@ -193,6 +198,31 @@ describe('HeadPipeline', () => {
       pipeline(server).head('/a', { authorization: 'Bearer x\r\nhost: evil' }),
     ).rejects.toBeInstanceOf(PipelineUnsupported);
     expect(server.requests).toEqual([]);
+  });
+});
+
+describe('idle pipelined connections', () => {
+  const built = join(process.cwd(), 'dist/adapters/registry/index.js');
+  it.skipIf(!existsSync(built))('do not keep a process alive that never closes its client', async () => {
+    // The server keeps connections open for ever; a process that resolved a tag and did not call
+    // close() must still exit at once, as it does with Node's agent (which unrefs idle sockets).
+    const server = await rawServer((socket, heads, state) =>
+      answerAll(socket, heads, state, 'docker-content-digest: sha256:' + 'c'.repeat(64) + '\r\n'),
+    );
+    const script = `
+      const { RegistryClient } = await import(${JSON.stringify(pathToFileURL(built).href)});
+      const { parseImageRef } = await import(${JSON.stringify(pathToFileURL(join(process.cwd(), 'dist/core/image-ref/index.js')).href)});
+      const client = new RegistryClient();
+      const resolved = await client.resolve(parseImageRef('${server.host}/app:1'));
+      console.log(resolved.digest);
+    `;
+    const started = Date.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe(`sha256:${'c'.repeat(64)}`);
+    expect(server.requests.filter((r) => r.startsWith('HEAD'))).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
 
