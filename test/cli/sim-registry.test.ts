@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,75 @@ describe.skipIf(!existsSync(BIN) || !kubectl)('the sim registry from this machin
     expect(doctor.code, doctor.stderr).toBe(0);
     const report = JSON.parse(doctor.stdout) as { workloads: { name: string; codes: string[] }[] };
     expect(report.workloads.find((w) => w.name === 'web')?.codes).toEqual(['OK_PINNED']);
+  }, 60_000);
+
+  it('sim node registries applies the mirror doctor prints, and the stuck pod then pulls', async () => {
+    const port = registry.slice(registry.indexOf(':') + 1);
+    const push = await kf('sim', 'image', 'push', `${registry}/mirrored:v1`, '--app-version', 'v1');
+    expect(push.code, push.stderr).toBe(0);
+    // localhost on the agent is the agent itself, where no registry listens: the pull fails there.
+    const manifest = join(dir, 'mirrored.yaml');
+    await writeFile(
+      manifest,
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: mirrored, namespace: default}',
+        'spec:',
+        '  replicas: 1',
+        '  selector: {matchLabels: {app: mirrored}}',
+        '  template:',
+        '    metadata: {labels: {app: mirrored}}',
+        '    spec:',
+        '      nodeSelector: {kubernetes.io/hostname: k3s-agent-1}',
+        `      containers: [{name: app, image: "localhost:${port}/mirrored:v1"}]`,
+        '',
+      ].join('\n'),
+    );
+    const k = (...args: string[]) => run(kubectl!, args, { KUBECONFIG: kubeconfig, HOME: dir });
+    expect((await k('apply', '-f', manifest)).code).toBe(0);
+
+    type Report = {
+      workloads: { name: string; codes: string[] }[];
+      findings: { code: string; workload?: { name: string }; remedy: { commands: string[] } }[];
+    };
+    const doctor = async (): Promise<Report> => {
+      const result = await run(process.execPath, [BIN, 'doctor', '-n', 'default', '-o', 'json'], {
+        ...env,
+        KUBECONFIG: kubeconfig,
+      });
+      return JSON.parse(result.stdout) as Report;
+    };
+    const until = async (codes: (c: string[]) => boolean): Promise<Report> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const report = await doctor();
+        const found = report.workloads.find((w) => w.name === 'mirrored')?.codes ?? [];
+        if (codes(found) || Date.now() > deadline) return report;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    const stuck = await until((codes) => codes.includes('PULL_UNREACHABLE'));
+    const finding = stuck.findings.find((f) => f.code === 'PULL_UNREACHABLE');
+    expect(finding, JSON.stringify(stuck.workloads)).toBeDefined();
+    // As the user would: the snippet, with the placeholder filled in by a name every node reaches.
+    const snippet = /<<'EOF'\n([\s\S]*?)\nEOF/.exec(finding!.remedy.commands[0]!)![1]!;
+    expect(snippet).toContain('<host-every-node-reaches>');
+    const yaml = snippet.replace('<host-every-node-reaches>', 'registry.sim');
+    const file = join(dir, 'registries.yaml');
+    await writeFile(file, `${yaml}\n`);
+
+    const applied = await kf('sim', 'node', 'registries', file);
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout).toMatch(/^registries\.yaml applied on k3s-server, k3s-agent-1;/);
+    const healed = await until((codes) => codes.includes('OK_CURRENT'));
+    expect(healed.workloads.find((w) => w.name === 'mirrored')?.codes).toContain('OK_CURRENT');
+
+    // A file K3s would refuse is refused here too, naming the key, and changes nothing.
+    await writeFile(file, 'mirrors:\n  x:\n    endpoint: "http://a"\n');
+    const refused = await kf('sim', 'node', 'registries', file);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`error: ${file}: mirrors."x".endpoint must be a list of URLs`);
   }, 60_000);
 
   it('without a running sim the name is not mapped: registry.sim does not resolve', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
@@ -445,7 +445,7 @@ function statusCommand(context: CommandContext): Command {
 
 function nodeCommand(context: CommandContext): Command {
   const node = new Command('node').description(
-    "a node's containerd image cache (like k3s ctr / crictl on that node)",
+    "a node's containerd image cache and registries.yaml (like k3s ctr / crictl on that node)",
   );
   node.addCommand(
     new Command('images')
@@ -537,7 +537,69 @@ function nodeCommand(context: CommandContext): Command {
         context.io.stdout.write(`removed ${ref} from ${name}\n`);
       }),
   );
+  node.addCommand(
+    new Command('registries')
+      .description(
+        "write a node's /etc/rancher/k3s/registries.yaml and restart its agent, as K3s reads it at start",
+      )
+      .argument('<file>', 'a K3s registries.yaml (mirrors:, configs:), or - for standard input')
+      .argument('[nodes...]', 'node names (default: every node, as the file belongs on every node)')
+      .addHelpText(
+        'after',
+        `
+The file replaces what the node had (the cluster's own registry.sim mirror always stays); the next
+pull on that node uses it. A file K3s would refuse changes nothing.
+${examples([
+  [
+    'Apply the mirror doctor printed for localhost:5000 to every node',
+    'kubefresh sim node registries registries.yaml',
+  ],
+  ['Only one agent, from standard input', 'kubefresh sim node registries - k3s-agent-1 < registries.yaml'],
+])}`,
+      )
+      .action(async (file: string, names: string[]) => {
+        const yaml = await readRegistriesFile(file, context);
+        const state = await runningState(context);
+        const targets = names.length > 0 ? names : state.nodes.map((n) => n.name);
+        for (const name of targets) {
+          await admin(state.adminUrl, 'PUT', `/nodes/${encodeURIComponent(name)}/registries`, { yaml });
+        }
+        context.io.stdout.write(
+          `registries.yaml applied on ${targets.join(', ')}; the next pull on ${targets.length === 1 ? 'that node' : 'each'} uses it\n`,
+        );
+      }),
+  );
   return node;
+}
+
+/** The registries.yaml text, checked as K3s would before any node sees it. */
+async function readRegistriesFile(file: string, context: CommandContext): Promise<string> {
+  const { io } = context;
+  const { ioError, readInputs } = await import('../../adapters/fs/index.js');
+  if (file !== '-') {
+    const info = await stat(resolve(io.cwd, file)).catch((err: unknown) => {
+      throw ioError(file, err);
+    });
+    if (info.isDirectory())
+      throw ioError(file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  }
+  let text = '';
+  for await (const item of readInputs([file], { cwd: io.cwd, stdin: io.stdin, maxFileSize: 1 << 20 })) {
+    if (item.kind === 'error') throw item.error;
+    if (item.kind === 'skipped')
+      throw new KubefreshError('USAGE_REGISTRIES_YAML', `${file}: ${item.message}`);
+    text = item.text;
+  }
+  const { parseRegistriesYaml } = await simCluster();
+  try {
+    parseRegistriesYaml(text);
+  } catch (error) {
+    // The parser names the key that is wrong, never a value (the file may hold passwords).
+    throw new KubefreshError('USAGE_REGISTRIES_YAML', `${file}: ${(error as Error).message}`, {
+      hint: 'K3s registries.yaml: mirrors.<registry>.endpoint is a list of URLs; configs.<host> has auth: and tls:',
+    });
+  }
+  return text;
 }
 
 function imageCommand(context: CommandContext): Command {

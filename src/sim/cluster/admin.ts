@@ -19,7 +19,8 @@ export interface AdminServer {
 /**
  * The cluster process's control endpoint on 127.0.0.1, for the CLI's other `sim` verbs: node image
  * caches live in this process, so `sim node images|import|rmi` and `sim stop` come through here.
- * `GET /status`, `GET|POST|DELETE /nodes/NODE/images[?reference=REF]`, `POST /stop`.
+ * `GET /status`, `GET|POST|DELETE /nodes/NODE/images[?reference=REF]`, `PUT /nodes/NODE/registries`
+ * (`{"yaml": "<registries.yaml text>"}`), `POST /stop`.
  */
 export async function startAdminServer(cluster: SimCluster, onStop: () => void): Promise<AdminServer> {
   const server = createServer((req, res) => {
@@ -72,6 +73,20 @@ async function handle(cluster: SimCluster, onStop: () => void, req: IncomingMess
     send(res, 202, { stopping: true });
     onStop();
     return;
+  }
+  const registries = /^\/nodes\/([^/]+)\/registries$/.exec(url.pathname);
+  if (registries && req.method === 'PUT') {
+    const node = cluster.node(decodeURIComponent(registries[1]!));
+    const { yaml } = (await readJson(req)) as { yaml?: unknown };
+    if (typeof yaml !== 'string')
+      return send(res, 400, { error: 'expected {"yaml": "<registries.yaml text>"}' });
+    try {
+      node.applyRegistries(yaml);
+    } catch (error) {
+      // A file K3s would refuse: the node keeps the configuration it had.
+      return send(res, 400, { error: (error as Error).message });
+    }
+    return send(res, 200, { node: node.name, applied: true });
   }
   const match = /^\/nodes\/([^/]+)\/images$/.exec(url.pathname);
   if (match) {

@@ -22,6 +22,7 @@
 
 export { type AdminServer, type ImportRequest, startAdminServer } from './admin.js';
 export { artifactOf, type ImageInput, importSpecFor } from './images.js';
+export { parseRegistriesYaml } from './registries-yaml.js';
 export {
   CLUSTER_REGISTRY_NAME,
   type SimCluster,
