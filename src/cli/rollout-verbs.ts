@@ -7,7 +7,8 @@ import { shortDigest } from '../core/diagnose/index.js';
 import { KubefreshError, redact } from '../errors/index.js';
 import type { PodDigest } from '../pipeline/restart/index.js';
 import type { EventSink, PipelineEvent } from '../ports/events.js';
-import { addKubeFlags } from './cluster-flags.js';
+import { addKubeFlags, connect } from './cluster-flags.js';
+import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { addRegistryFlags, parseDuration, type RegistryFlags } from './registry-flags.js';
 import type { Colors } from './render/colors.js';
@@ -64,6 +65,34 @@ export function addRolloutFlags(command: Command): Command {
   addKubeFlags(command);
   addRegistryFlags(command);
   return command;
+}
+
+/**
+ * What restart and rollback do before their pipeline runs: the Deployment's name and namespace,
+ * the clients and event printer the pipeline takes, and the Ctrl-C signal to stop waiting on.
+ */
+export async function rolloutSetup(
+  target: string,
+  verb: string,
+  flags: RolloutFlags,
+  context: CommandContext,
+  self: Command,
+) {
+  const name = deploymentName(target, verb);
+  const c = context.colors(self);
+  const clients = await connect(flags, context);
+  const { signal } = context.io;
+  return {
+    name,
+    namespace: flags.namespace ?? clients.kube.defaultNamespace,
+    c,
+    deps: {
+      kube: clients.kube,
+      registry: clients.registry,
+      events: eventPrinter(context.io, flags.output, c, context.globals(self).quiet),
+    },
+    stop: signal === undefined ? {} : { signal },
+  };
 }
 
 /** Pipeline events as the CLI prints them: plain lines for text, one JSON object per line for jsonl. */

@@ -2,18 +2,16 @@ import { Command } from 'commander';
 import { shortDigest } from '../../core/diagnose/index.js';
 import { EXIT_CODES, redact } from '../../errors/index.js';
 import type { RestartResult } from '../../pipeline/restart/index.js';
-import { connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
 import { writeResult } from '../render/result.js';
 import {
   addRolloutFlags,
-  deploymentName,
-  eventPrinter,
   podLines,
   type RolloutFlags,
   resumeLines,
+  rolloutSetup,
   warningLines,
 } from '../rollout-verbs.js';
 
@@ -82,25 +80,15 @@ ${examples([
 ])}`,
     )
     .action(async (target: string, flags: RolloutFlags, self: Command) => {
-      const name = deploymentName(target, 'restart');
       const { io } = context;
-      const c = context.colors(self);
-      const deps = await connect(flags, context);
-      const namespace = flags.namespace ?? deps.kube.defaultNamespace;
+      const { name, namespace, c, deps, stop } = await rolloutSetup(target, 'restart', flags, context, self);
       const { restartDeployment } = await import('../../pipeline/restart/index.js');
-      const result = await restartDeployment(
-        {
-          kube: deps.kube,
-          registry: deps.registry,
-          events: eventPrinter(io, flags.output, c, context.globals(self).quiet),
-        },
-        {
-          namespace,
-          name,
-          ...(io.signal === undefined ? {} : { signal: io.signal }),
-          timeoutMs: flags.rolloutTimeout,
-        },
-      );
+      const result = await restartDeployment(deps, {
+        namespace,
+        name,
+        ...stop,
+        timeoutMs: flags.rolloutTimeout,
+      });
       writeResult(io.stdout, flags.output, restartJson(result, namespace, name), () =>
         renderRestartText(result, name, c),
       );

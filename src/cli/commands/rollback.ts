@@ -2,19 +2,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { shortDigest } from '../../core/diagnose/index.js';
 import { EXIT_CODES, redact } from '../../errors/index.js';
 import type { RollbackOutcome } from '../../pipeline/rollback/index.js';
-import { connect } from '../cluster-flags.js';
 import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import type { Colors } from '../render/colors.js';
 import { writeResult } from '../render/result.js';
-import {
-  addRolloutFlags,
-  deploymentName,
-  eventPrinter,
-  podLines,
-  type RolloutFlags,
-  resumeLines,
-} from '../rollout-verbs.js';
+import { addRolloutFlags, podLines, type RolloutFlags, resumeLines, rolloutSetup } from '../rollout-verbs.js';
 
 interface RollbackFlags extends RolloutFlags {
   readonly toRevision: number;
@@ -119,27 +111,17 @@ ${examples([
 ])}`,
     )
     .action(async (target: string, flags: RollbackFlags, self: Command) => {
-      const name = deploymentName(target, 'rollback');
       const { io } = context;
-      const c = context.colors(self);
-      const deps = await connect(flags, context);
-      const namespace = flags.namespace ?? deps.kube.defaultNamespace;
+      const { name, namespace, c, deps, stop } = await rolloutSetup(target, 'rollback', flags, context, self);
       const { rollbackDeployment } = await import('../../pipeline/rollback/index.js');
-      const result = await rollbackDeployment(
-        {
-          kube: deps.kube,
-          registry: deps.registry,
-          events: eventPrinter(io, flags.output, c, context.globals(self).quiet),
-        },
-        {
-          namespace,
-          name,
-          toRevision: flags.toRevision,
-          allowMovedTag: flags.allowMovedTag === true,
-          ...(io.signal === undefined ? {} : { signal: io.signal }),
-          timeoutMs: flags.rolloutTimeout,
-        },
-      );
+      const result = await rollbackDeployment(deps, {
+        namespace,
+        name,
+        toRevision: flags.toRevision,
+        allowMovedTag: flags.allowMovedTag === true,
+        ...stop,
+        timeoutMs: flags.rolloutTimeout,
+      });
       const doc = rollbackJson(result, namespace, name);
       writeResult(io.stdout, flags.output, doc, () => renderRollbackText(result, name, c));
       switch (result.outcome) {
