@@ -1,15 +1,12 @@
-import type { Clock } from '../../../ports/clock.js';
 import { applyDefaults } from '../../apiserver/defaults.js';
 import { TEMPLATE_GENERATION_ANNOTATION } from '../../apiserver/workload-kinds.js';
-import { EventRecorder } from '../../events/index.js';
-import type { KubeObject, ObjectStore, Watch } from '../../store/index.js';
+import type { KubeObject, Watch } from '../../store/index.js';
 import { scaledValue } from '../deployment/fenceposts.js';
 import { canonicalJson, computePodTemplateHash } from '../hash.js';
 import { inform } from '../informer.js';
 import {
   controllerOf,
   controllerRefTo,
-  keyFor,
   type LabelSelector,
   matchesExpression,
   objectKey,
@@ -22,7 +19,7 @@ import { deletePod } from '../pod-deletion.js';
 import { isPodAvailable, isPodReady } from '../pods.js';
 import { CONTROLLER_REVISION_HASH_LABEL, syncRevision, truncateHistory } from '../revisions.js';
 import { type NodeView, tolerates } from '../scheduler/filters.js';
-import { WorkQueue } from '../work-queue.js';
+import { WorkloadController, type WorkloadControllerOptions } from '../workload-controller.js';
 
 const DAEMON_SETS = 'daemonsets.apps';
 export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
@@ -51,11 +48,7 @@ export const DAEMON_TOLERATIONS: readonly Toleration[] = [
   { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
 ];
 
-export interface DaemonSetControllerOptions {
-  readonly store: ObjectStore;
-  readonly clock: Clock;
-  readonly onError?: (key: string, error: unknown) => void;
-}
+export type DaemonSetControllerOptions = WorkloadControllerOptions;
 
 function withDaemonTolerations(tolerations: readonly Toleration[] | undefined): Toleration[] {
   const out = [...(tolerations ?? [])];
@@ -96,39 +89,23 @@ export function shouldRunOn(template: PodTemplate | undefined, node: NodeView): 
  * nodes that stop being eligible are deleted. RollingUpdate (maxSurge 0) deletes old pods while at
  * most `maxUnavailable` nodes lack an available pod; OnDelete leaves old pods alone.
  */
-export class DaemonSetController {
-  private readonly store: ObjectStore;
-  private readonly clock: Clock;
-  private readonly queue: WorkQueue;
-  private readonly events: EventRecorder;
-  private readonly watches: Watch[] = [];
-
+export class DaemonSetController extends WorkloadController {
   constructor(options: DaemonSetControllerOptions) {
-    this.store = options.store;
-    this.clock = options.clock;
-    this.queue = new WorkQueue(options.clock, (key) => this.sync(key), options.onError);
-    this.events = new EventRecorder(options.store, options.clock, { component: 'daemonset-controller' });
+    super(options, 'daemonset-controller');
   }
 
-  start(): void {
-    this.watches.push(
+  protected informers(): Watch[] {
+    return [
       inform(this.store, DAEMON_SETS, (event) => {
         if (event.type !== 'DELETED') this.queue.add(objectKey(event.object));
       }),
       inform(this.store, 'pods', (event) => {
-        const owner = controllerOf(event.object);
-        if (owner?.kind === 'DaemonSet') this.queue.add(keyFor(event.object.metadata.namespace, owner.name));
+        this.enqueueController(event.object, 'DaemonSet');
       }),
       inform(this.store, 'nodes', () => {
         for (const ds of this.store.list(DAEMON_SETS).items) this.queue.add(objectKey(ds));
       }),
-    );
-  }
-
-  stop(): void {
-    for (const watch of this.watches) watch.stop();
-    this.watches.length = 0;
-    this.queue.stop();
+    ];
   }
 
   /** One reconcile of one DaemonSet. Public for tests. */

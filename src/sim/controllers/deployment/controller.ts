@@ -1,7 +1,5 @@
-import type { Clock } from '../../../ports/clock.js';
 import { apiTime } from '../../clock.js';
-import { EventRecorder } from '../../events/index.js';
-import type { KubeObject, ObjectStore, Watch } from '../../store/index.js';
+import type { KubeObject, Watch } from '../../store/index.js';
 import { StoreError } from '../../store/index.js';
 import { Orphans, release } from '../claim.js';
 import { deleteObject } from '../delete-object.js';
@@ -26,7 +24,7 @@ import {
   splitKey,
 } from '../objects.js';
 import { OwnerIndex } from '../owner-index.js';
-import { WorkQueue } from '../work-queue.js';
+import { WorkloadController, type WorkloadControllerOptions } from '../workload-controller.js';
 import {
   annotatedInt,
   DESIRED_REPLICAS,
@@ -67,11 +65,7 @@ export const SCALING_MESSAGES = {
     `Scaled ${operation} replica set ${rs} to ${to} from ${from}`,
 };
 
-export interface DeploymentControllerOptions {
-  readonly store: ObjectStore;
-  readonly clock: Clock;
-  readonly onError?: (key: string, error: unknown) => void;
-}
+export type DeploymentControllerOptions = WorkloadControllerOptions;
 
 /**
  * kube-controller-manager's deployment controller: one ReplicaSet per pod template (named
@@ -81,26 +75,18 @@ export interface DeploymentControllerOptions {
  * Follows k/k `pkg/controller/deployment` step by step, so kubectl's rollout commands see the
  * states they expect.
  */
-export class DeploymentController {
-  private readonly store: ObjectStore;
-  private readonly clock: Clock;
-  private readonly queue: WorkQueue;
-  private readonly events: EventRecorder;
+export class DeploymentController extends WorkloadController {
   private readonly replicaSetsByOwner = new OwnerIndex(true);
   private readonly podsByOwner = new OwnerIndex(true);
-  private readonly watches: Watch[] = [];
   private readonly identities = new Map<string, string>();
   private readonly orphans = new Orphans();
 
   constructor(options: DeploymentControllerOptions) {
-    this.store = options.store;
-    this.clock = options.clock;
-    this.queue = new WorkQueue(options.clock, (key) => this.sync(key), options.onError);
-    this.events = new EventRecorder(options.store, options.clock, { component: 'deployment-controller' });
+    super(options, 'deployment-controller');
   }
 
-  start(): void {
-    this.watches.push(
+  protected informers(): Watch[] {
+    return [
       inform(this.store, DEPLOYMENTS, (event) => this.queue.add(objectKey(event.object))),
       inform(this.store, REPLICA_SETS, (event) => {
         const key = objectKey(event.object);
@@ -113,8 +99,7 @@ export class DeploymentController {
         if (this.orphans.track(key, event.type === 'DELETED' ? undefined : event.object)) {
           this.enqueueSelecting(event.object);
         }
-        const owner = controllerOf(event.object);
-        if (owner?.kind === 'Deployment') this.queue.add(keyFor(event.object.metadata.namespace, owner.name));
+        this.enqueueController(event.object, 'Deployment');
       }),
       inform(this.store, 'pods', (event) => {
         const key = objectKey(event.object);
@@ -132,13 +117,7 @@ export class DeploymentController {
           this.queue.add(keyFor(event.object.metadata.namespace, deployment.name));
         }
       }),
-    );
-  }
-
-  stop(): void {
-    for (const watch of this.watches) watch.stop();
-    this.watches.length = 0;
-    this.queue.stop();
+    ];
   }
 
   /** One reconcile of one Deployment (`syncDeployment`). Public for tests. */

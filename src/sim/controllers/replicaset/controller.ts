@@ -1,13 +1,10 @@
-import type { Clock } from '../../../ports/clock.js';
-import { EventRecorder } from '../../events/index.js';
-import type { KubeObject, ObjectStore, Watch } from '../../store/index.js';
+import type { KubeObject, Watch } from '../../store/index.js';
 import { Orphans, release } from '../claim.js';
 import { canonicalJson } from '../hash.js';
 import { inform } from '../informer.js';
 import {
   controllerOf,
   controllerRefTo,
-  keyFor,
   matchesSelector,
   objectKey,
   type Pod,
@@ -18,7 +15,7 @@ import {
 import { OwnerIndex } from '../owner-index.js';
 import { deletePod } from '../pod-deletion.js';
 import { isPodActive, isPodAvailable, isPodReady, readySince } from '../pods.js';
-import { WorkQueue } from '../work-queue.js';
+import { WorkloadController, type WorkloadControllerOptions } from '../workload-controller.js';
 import { podFromTemplate } from './pod-template.js';
 
 const REPLICA_SETS = 'replicasets.apps';
@@ -26,35 +23,23 @@ const REPLICA_SETS = 'replicasets.apps';
 /** The real controller's `burstReplicas`: at most this many pods created or deleted per sync. */
 const BURST_REPLICAS = 500;
 
-export interface ReplicaSetControllerOptions {
-  readonly store: ObjectStore;
-  readonly clock: Clock;
-  readonly onError?: (key: string, error: unknown) => void;
-}
+export type ReplicaSetControllerOptions = WorkloadControllerOptions;
 
 /**
  * kube-controller-manager's replicaset controller: keeps `spec.replicas` pods of the template
  * running (pods named `<rs>-<5 random>`, owned by the RS), deletes the surplus starting with the
  * least useful pods, and reports replicas/fullyLabeled/ready/available counts in `status`.
  */
-export class ReplicaSetController {
-  private readonly store: ObjectStore;
-  private readonly clock: Clock;
-  private readonly queue: WorkQueue;
-  private readonly events: EventRecorder;
+export class ReplicaSetController extends WorkloadController {
   private readonly podsByOwner = new OwnerIndex(true);
   private readonly orphans = new Orphans();
-  private readonly watches: Watch[] = [];
 
   constructor(options: ReplicaSetControllerOptions) {
-    this.store = options.store;
-    this.clock = options.clock;
-    this.queue = new WorkQueue(options.clock, (key) => this.sync(key), options.onError);
-    this.events = new EventRecorder(options.store, options.clock, { component: 'replicaset-controller' });
+    super(options, 'replicaset-controller');
   }
 
-  start(): void {
-    this.watches.push(
+  protected informers(): Watch[] {
+    return [
       inform(this.store, REPLICA_SETS, (event) => {
         if (event.type !== 'DELETED') this.queue.add(objectKey(event.object));
       }),
@@ -65,16 +50,9 @@ export class ReplicaSetController {
         if (this.orphans.track(key, event.type === 'DELETED' ? undefined : event.object)) {
           this.enqueueSelecting(event.object);
         }
-        const owner = controllerOf(event.object);
-        if (owner?.kind === 'ReplicaSet') this.queue.add(keyFor(event.object.metadata.namespace, owner.name));
+        this.enqueueController(event.object, 'ReplicaSet');
       }),
-    );
-  }
-
-  stop(): void {
-    for (const watch of this.watches) watch.stop();
-    this.watches.length = 0;
-    this.queue.stop();
+    ];
   }
 
   /** One reconcile of one ReplicaSet. Public for tests. */

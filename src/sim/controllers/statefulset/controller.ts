@@ -1,13 +1,10 @@
-import type { Clock } from '../../../ports/clock.js';
 import { applyDefaults } from '../../apiserver/defaults.js';
-import { EventRecorder } from '../../events/index.js';
-import type { KubeObject, ObjectStore, Watch } from '../../store/index.js';
+import type { KubeObject, Watch } from '../../store/index.js';
 import { canonicalJson } from '../hash.js';
 import { inform } from '../informer.js';
 import {
   controllerOf,
   controllerRefTo,
-  keyFor,
   type LabelSelector,
   objectKey,
   type Pod,
@@ -23,7 +20,7 @@ import {
   syncRevision,
   truncateHistory,
 } from '../revisions.js';
-import { WorkQueue } from '../work-queue.js';
+import { WorkloadController, type WorkloadControllerOptions } from '../workload-controller.js';
 
 const STATEFUL_SETS = 'statefulsets.apps';
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -43,11 +40,7 @@ export interface StatefulSet extends KubeObject {
   status?: Record<string, unknown> & { currentRevision?: string; updateRevision?: string };
 }
 
-export interface StatefulSetControllerOptions {
-  readonly store: ObjectStore;
-  readonly clock: Clock;
-  readonly onError?: (key: string, error: unknown) => void;
-}
+export type StatefulSetControllerOptions = WorkloadControllerOptions;
 
 function ordinalOf(set: StatefulSet, pod: KubeObject): number {
   const prefix = `${set.metadata.name}-`;
@@ -75,37 +68,20 @@ function revisionOfPod(pod: KubeObject): string | undefined {
  * As in Kubernetes, a pod of a bad revision that never becomes Ready blocks an OrderedReady set
  * even after the template is reverted (the documented "forced rollback" case): it must be deleted.
  */
-export class StatefulSetController {
-  private readonly store: ObjectStore;
-  private readonly clock: Clock;
-  private readonly queue: WorkQueue;
-  private readonly events: EventRecorder;
-  private readonly watches: Watch[] = [];
-
+export class StatefulSetController extends WorkloadController {
   constructor(options: StatefulSetControllerOptions) {
-    this.store = options.store;
-    this.clock = options.clock;
-    this.queue = new WorkQueue(options.clock, (key) => this.sync(key), options.onError);
-    this.events = new EventRecorder(options.store, options.clock, { component: 'statefulset-controller' });
+    super(options, 'statefulset-controller');
   }
 
-  start(): void {
-    this.watches.push(
+  protected informers(): Watch[] {
+    return [
       inform(this.store, STATEFUL_SETS, (event) => {
         if (event.type !== 'DELETED') this.queue.add(objectKey(event.object));
       }),
       inform(this.store, 'pods', (event) => {
-        const owner = controllerOf(event.object);
-        if (owner?.kind === 'StatefulSet')
-          this.queue.add(keyFor(event.object.metadata.namespace, owner.name));
+        this.enqueueController(event.object, 'StatefulSet');
       }),
-    );
-  }
-
-  stop(): void {
-    for (const watch of this.watches) watch.stop();
-    this.watches.length = 0;
-    this.queue.stop();
+    ];
   }
 
   /** One reconcile of one StatefulSet. Public for tests. */
