@@ -141,6 +141,11 @@ describe.skipIf(!existsSync(BIN) || !kubectl)('the sim registry from this machin
     const healed = await until((codes) => codes.includes('OK_CURRENT'));
     expect(healed.workloads.find((w) => w.name === 'mirrored')?.codes).toContain('OK_CURRENT');
 
+    // A node name that does not exist is refused before any node changes.
+    const typo = await kf('sim', 'node', 'registries', file, 'k3s-agent-1', 'k3s-agnet-2');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('error: no node named "k3s-agnet-2" (nodes: k3s-server, k3s-agent-1)');
+
     // A file K3s would refuse is refused here too, naming the key, and changes nothing.
     await writeFile(file, 'mirrors:\n  x:\n    endpoint: "http://a"\n');
     const refused = await kf('sim', 'node', 'registries', file);

@@ -5,8 +5,9 @@ import type { IdleTimeouts, IdleWatch } from './idle-timeouts.js';
  * HEAD requests pipelined on a few kept-alive HTTP/1.1 connections (RFC 9112 §9.3.2), for
  * plain-HTTP registries. A bulk resolve is hundreds of HEADs whose answers never have a body
  * (RFC 9110 §9.3.2), so an answer is a status line and headers, and requests can go out back to
- * back instead of one per connection at a time: the client spends about a third of the CPU that
- * Node's http machinery costs per request, and the registry reads several requests per wake-up.
+ * back instead of one per connection at a time. The client skips Node's per-request http machinery
+ * (a 300-tag `digest` went from 0.30 s to 0.20 s of CPU with the other changes of the same work),
+ * and the registry reads several requests per wake-up.
  *
  * Only safe, body-less requests go this way, so a request that a closing connection leaves
  * unanswered is simply sent again. Whatever does not look like a well-behaved HTTP/1.1 server (an

@@ -560,7 +560,16 @@ ${examples([
       .action(async (file: string, names: string[]) => {
         const yaml = await readRegistriesFile(file, context);
         const state = await runningState(context);
-        const targets = names.length > 0 ? names : state.nodes.map((n) => n.name);
+        const known = state.nodes.map((n) => n.name);
+        const targets = names.length > 0 ? names : known;
+        // Every name is checked before any node changes, so a typo leaves the cluster as it was.
+        const unknown = targets.filter((name) => !known.includes(name));
+        if (unknown.length > 0) {
+          throw new KubefreshError(
+            'USAGE_UNKNOWN_NODE',
+            `no node named ${unknown.map((n) => `"${n}"`).join(', ')} (nodes: ${known.join(', ')})`,
+          );
+        }
         for (const name of targets) {
           await admin(state.adminUrl, 'PUT', `/nodes/${encodeURIComponent(name)}/registries`, { yaml });
         }
