@@ -39,96 +39,76 @@ function fileArgs(request: BuildRequest): string[] {
   return ['-f', isAbsolute(request.file) ? request.file : join(request.context, request.file)];
 }
 
-/** Docker (a daemon must be running): `docker build`, then `docker save`. */
-function docker(options: BuilderOptions): ImageBuilder {
-  const env = options.env;
-  return {
+/**
+ * One builder's command line: how it builds, writes an archive of the result, and removes its
+ * local image. Docker needs a running daemon; podman and buildah do not.
+ */
+interface BuilderCli {
+  readonly name: BuilderName;
+  /** Flags before every subcommand (buildah's storage driver). */
+  readonly global: readonly string[];
+  build(request: BuildRequest): string[];
+  save(localName: string, path: string): string[];
+  rmi(localName: string): string[];
+}
+
+/** `-t NAME [-f FILE] CONTEXT`, as all three take it. */
+function tagged(request: BuildRequest): string[] {
+  return ['-t', request.localName, ...fileArgs(request), request.context];
+}
+
+const CLIS: Record<BuilderName, (options: BuilderOptions) => BuilderCli> = {
+  // `docker build`, then `docker save` (a docker archive).
+  docker: () => ({
     name: 'docker',
-    async build(request) {
-      await runChecked('docker', ['build', '-t', request.localName, ...fileArgs(request), request.context], {
-        ...(env ? { env } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
-    },
-    exportArchive(localName, signal) {
-      const options = { ...(env ? { env } : {}), ...(signal ? { signal } : {}) };
-      return inTempDir(
-        async (path) => {
-          await runChecked('docker', ['save', '-o', path, localName], options);
-        },
-        () => run('docker', ['rmi', localName], env ? { env } : {}),
-      );
-    },
-  };
-}
-
-/** Podman: `podman build`, then `podman save --format oci-archive`. */
-function podman(options: BuilderOptions): ImageBuilder {
-  const env = options.env;
-  return {
+    global: [],
+    build: (request) => ['build', ...tagged(request)],
+    save: (localName, path) => ['save', '-o', path, localName],
+    rmi: (localName) => ['rmi', localName],
+  }),
+  // `podman build`, then `podman save --format oci-archive`.
+  podman: () => ({
     name: 'podman',
-    async build(request) {
-      await runChecked('podman', ['build', '-t', request.localName, ...fileArgs(request), request.context], {
-        ...(env ? { env } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
-    },
-    exportArchive(localName, signal) {
-      const options = { ...(env ? { env } : {}), ...(signal ? { signal } : {}) };
-      return inTempDir(
-        async (path) => {
-          await runChecked('podman', ['save', '--format', 'oci-archive', '-o', path, localName], options);
-        },
-        () => run('podman', ['rmi', localName], env ? { env } : {}),
-      );
-    },
-  };
-}
-
-/** Buildah (no daemon): `buildah bud`, then `buildah push … oci-archive:PATH`. */
-function buildah(options: BuilderOptions): ImageBuilder {
-  const env = options.env;
-  const storage = ['--storage-driver', options.storageDriver ?? 'vfs'];
-  return {
+    global: [],
+    build: (request) => ['build', ...tagged(request)],
+    save: (localName, path) => ['save', '--format', 'oci-archive', '-o', path, localName],
+    rmi: (localName) => ['rmi', localName],
+  }),
+  // No daemon: `buildah bud`, then `buildah push … oci-archive:PATH`.
+  buildah: (options) => ({
     name: 'buildah',
-    async build(request) {
-      await runChecked(
-        'buildah',
-        [
-          ...storage,
-          'bud',
-          '--isolation',
-          options.isolation ?? 'chroot',
-          '-t',
-          request.localName,
-          ...fileArgs(request),
-          request.context,
-        ],
-        { ...(env ? { env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
-      );
-    },
-    exportArchive(localName, signal) {
-      const options = { ...(env ? { env } : {}), ...(signal ? { signal } : {}) };
-      return inTempDir(
-        async (path) => {
-          await runChecked('buildah', [...storage, 'push', localName, `oci-archive:${path}`], options);
-        },
-        () => run('buildah', [...storage, 'rmi', localName], env ? { env } : {}),
-      );
-    },
-  };
-}
+    global: ['--storage-driver', options.storageDriver ?? 'vfs'],
+    build: (request) => ['bud', '--isolation', options.isolation ?? 'chroot', ...tagged(request)],
+    save: (localName, path) => ['push', localName, `oci-archive:${path}`],
+    rmi: (localName) => ['rmi', localName],
+  }),
+};
 
 /** A builder by name. */
 export function createBuilder(name: BuilderName, options: BuilderOptions = {}): ImageBuilder {
-  switch (name) {
-    case 'docker':
-      return docker(options);
-    case 'podman':
-      return podman(options);
-    case 'buildah':
-      return buildah(options);
-  }
+  const cli = CLIS[name](options);
+  const withEnv = options.env ? { env: options.env } : {};
+  const command = (args: readonly string[]) => [...cli.global, ...args];
+  return {
+    name: cli.name,
+    async build(request) {
+      await runChecked(cli.name, command(cli.build(request)), {
+        ...withEnv,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    },
+    exportArchive(localName, signal) {
+      return inTempDir(
+        async (path) => {
+          await runChecked(cli.name, command(cli.save(localName, path)), {
+            ...withEnv,
+            ...(signal ? { signal } : {}),
+          });
+        },
+        () => run(cli.name, command(cli.rmi(localName)), withEnv),
+      );
+    },
+  };
 }
 
 /** How each builder is probed: the command must exit 0 (docker's needs a reachable daemon). */
