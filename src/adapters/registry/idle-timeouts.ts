@@ -9,7 +9,7 @@ export class IdleTimeouts {
   private period = Number.POSITIVE_INFINITY;
 
   watch(limitMs: number, expire: (phase: string) => void): IdleWatch {
-    const entry: Watch = { deadline: Date.now() + limitMs, limitMs, phase: 'request', expire };
+    const entry: Watch = { deadline: Date.now() + limitMs, phase: 'request', expire };
     this.watched.add(entry);
     this.arm(limitMs);
     return {
@@ -53,7 +53,6 @@ export class IdleTimeouts {
 
 interface Watch {
   deadline: number;
-  readonly limitMs: number;
   phase: string;
   readonly expire: (phase: string) => void;
 }
