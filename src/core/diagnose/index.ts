@@ -23,6 +23,7 @@ export { doctorCodesMarkdown } from './docs.js';
 export { NODE_STATUS_MAX_IMAGES, type NodeTagRow, nodeImages, type TagView } from './nodes.js';
 export { localhostMirrorSnippet, type RemedyContext, recommend } from './recommend.js';
 export { type RolloutState, rolloutState } from './rollout.js';
+export { selectorOf } from './selector.js';
 export { groupByWorkload, summaryLine, verdictOf, type WorkloadReport, worstSeverity } from './summary.js';
 export { shortDigest } from './text.js';
 export type {

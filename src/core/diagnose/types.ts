@@ -49,6 +49,7 @@ export interface WorkloadObject {
   readonly spec?: {
     readonly replicas?: number;
     readonly paused?: boolean;
+    readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> };
     readonly template?: { readonly metadata?: ObjectMeta; readonly spec?: PodSpecLike };
   };
   readonly status?: {

@@ -39,7 +39,7 @@ export { type RollbackRequest, type RollbackResult, rollbackTo } from './rollbac
 export { type PreviousState, pickContainer, type SetImageResult, setImage } from './set-image.js';
 export { SILENT, Steps, SYSTEM_CLOCK } from './steps.js';
 export { parseWorkloadTarget, targetText, type WorkloadKind, type WorkloadTarget } from './target.js';
-export { desiredPods, type RevisionVerification, selectorOf, verifyRevision } from './verify.js';
+export { desiredPods, type RevisionVerification, verifyRevision } from './verify.js';
 export {
   DEFAULT_GRACE_MS,
   type WaitDeps,

@@ -1,4 +1,4 @@
-import type { PodObject, WorkloadObject } from '../../core/diagnose/index.js';
+import { type PodObject, selectorOf, type WorkloadObject } from '../../core/diagnose/index.js';
 import { CHANGE_CAUSE_ANNOTATION, isPodReady, planRollback } from '../../core/rollout/index.js';
 import { isKubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
@@ -6,7 +6,6 @@ import type { KubeClient, KubeObject } from '../../ports/kube.js';
 import { withRetries } from './retry.js';
 import { SYSTEM_CLOCK } from './steps.js';
 import type { WorkloadTarget } from './target.js';
-import { selectorOf } from './verify.js';
 
 export interface RollbackRequest {
   /** Deployments: the revision to return to; 0 or absent is the previous one (kubectl's default). */

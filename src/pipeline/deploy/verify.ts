@@ -1,4 +1,9 @@
-import type { NodeObject, PodObject, WorkloadObject } from '../../core/diagnose/index.js';
+import {
+  type NodeObject,
+  type PodObject,
+  selectorOf,
+  type WorkloadObject,
+} from '../../core/diagnose/index.js';
 import type { RegistryImage } from '../../core/digest-match/index.js';
 import {
   type ControllerRevisionObject,
@@ -14,16 +19,6 @@ import type { WorkloadTarget } from './target.js';
 
 export interface RevisionVerification extends Verification {
   readonly revision: RevisionIdentity | undefined;
-}
-
-/** The spec selector's matchLabels as a label selector string. */
-export function selectorOf(workload: WorkloadObject): string | undefined {
-  const labels = (workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)
-    ?.selector?.matchLabels;
-  if (labels === undefined || Object.keys(labels).length === 0) return undefined;
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
 }
 
 /** How many pods a revision should have. */

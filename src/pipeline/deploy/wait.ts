@@ -1,4 +1,4 @@
-import type { PodObject, WorkloadObject } from '../../core/diagnose/index.js';
+import { type PodObject, selectorOf, type WorkloadObject } from '../../core/diagnose/index.js';
 import {
   type ControllerRevisionObject,
   checkRollout,
@@ -71,16 +71,6 @@ export const DEFAULT_GRACE_MS = 30_000;
 /** How often the wait re-evaluates without events, so grace periods and timeouts expire on time. */
 const TICK_MS = 250;
 
-/** `app=web,tier=front` from a spec selector's matchLabels; undefined when there are none. */
-function labelSelector(workload: WorkloadObject): string | undefined {
-  const labels = (workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)
-    ?.selector?.matchLabels;
-  if (labels === undefined || Object.keys(labels).length === 0) return undefined;
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
-
 function desiredOf(workload: WorkloadObject): number {
   if (workload.kind === 'DaemonSet') return workload.status?.desiredNumberScheduled ?? 0;
   return workload.spec?.replicas ?? 1;
@@ -137,7 +127,7 @@ export async function waitForRollout(
   const { kube } = deps;
 
   let workload = await kube.get<WorkloadObject & KubeObject>(target.resource, target.namespace, target.name);
-  const selector = labelSelector(workload);
+  const selector = selectorOf(workload);
   const pods = new Map<string, PodObject & KubeObject>();
   const replicaSets = new Map<string, WorkloadObject & KubeObject>();
   const revisions = new Map<string, ControllerRevisionObject & KubeObject>();

@@ -1,9 +1,10 @@
-import type {
-  ClusterSnapshot,
-  EventObject,
-  NodeObject,
-  PodObject,
-  WorkloadObject,
+import {
+  type ClusterSnapshot,
+  type EventObject,
+  type NodeObject,
+  type PodObject,
+  selectorOf,
+  type WorkloadObject,
 } from '../../core/diagnose/index.js';
 import { isKubefreshError } from '../../errors/index.js';
 import type { KubeClient, KubeObject, KubeResource } from '../../ports/kube.js';
@@ -37,16 +38,6 @@ async function listOrEmpty<T extends KubeObject>(
     if (isKubefreshError(error) && error.code === 'KUBE_NOT_FOUND') return [];
     throw error;
   }
-}
-
-function selectorOf(
-  workload: WorkloadObject & { spec?: { selector?: { matchLabels?: Record<string, string> } } },
-): string | undefined {
-  const labels = workload.spec?.selector?.matchLabels;
-  if (labels === undefined || Object.keys(labels).length === 0) return undefined;
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
 }
 
 function owners(obj: { metadata?: { ownerReferences?: readonly { uid?: string }[] } }): string[] {
