@@ -1,5 +1,5 @@
 import { classifyPullError, pullErrorCause, WAITING_REASONS } from '../diagnose/classify.js';
-import type { DoctorCode } from '../diagnose/codes.js';
+import { CODE_INFO, DOCTOR_CODES, type DoctorCode } from '../diagnose/codes.js';
 import type { ContainerStatus, PodObject } from '../diagnose/types.js';
 
 /** Why one pod of a rollout is not coming up, in the doctor's codes. */
@@ -14,24 +14,15 @@ export interface PodFailure {
 }
 
 /**
- * The doctor's failure codes that make a rollout hopeless while they last: pull errors, crash loops,
- * missing ConfigMaps/Secrets, OOM kills, invalid names, unschedulable pods. Each is only treated as
- * final after a grace period, since a pull can succeed on retry and a ConfigMap can still arrive.
+ * The doctor's failure codes that make a rollout hopeless while they last: every code whose
+ * verdict is "failing" (pull errors, crash loops, missing ConfigMaps/Secrets, OOM kills, invalid
+ * names, unschedulable pods) except ROLLOUT_STUCK, which is the rollout's own verdict, not a pod's.
+ * Each is only treated as final after a grace period, since a pull can succeed on retry and a
+ * ConfigMap can still arrive.
  */
-export const FAIL_FAST_CODES: ReadonlySet<DoctorCode> = new Set<DoctorCode>([
-  'PULL_NOT_FOUND',
-  'PULL_AUTH',
-  'PULL_UNREACHABLE',
-  'PULL_TLS',
-  'PULL_HTTP_TO_HTTPS',
-  'PULL_RATE_LIMITED',
-  'PULL_NEVER_NOT_PRESENT',
-  'INVALID_IMAGE_NAME',
-  'CONFIG_MISSING',
-  'CRASH_LOOP',
-  'OOM_KILLED',
-  'UNSCHEDULABLE',
-]);
+export const FAIL_FAST_CODES: ReadonlySet<DoctorCode> = new Set<DoctorCode>(
+  DOCTOR_CODES.filter((code) => CODE_INFO[code].verdict === 'failing' && code !== 'ROLLOUT_STUCK'),
+);
 
 function containerFailure(status: ContainerStatus): Omit<PodFailure, 'pod' | 'node'> | undefined {
   const waiting = status.state?.waiting;
