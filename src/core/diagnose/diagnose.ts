@@ -6,7 +6,7 @@ import { recommend } from './recommend.js';
 import { rolloutState } from './rollout.js';
 import { type ClusterRegistry, triageUnit } from './triage.js';
 import type { ClusterSnapshot } from './types.js';
-import { buildUnits, type Unit } from './units.js';
+import { buildUnits, type Unit, unitRef } from './units.js';
 
 function rolloutFindings(unit: Unit): Finding[] {
   if (unit.object === undefined) return [];
@@ -23,9 +23,7 @@ function rolloutFindings(unit: Unit): Finding[] {
       code,
       severity: CODE_INFO[code].severity,
       subject: {
-        kind: unit.kind,
-        ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-        name: unit.name,
+        ...unitRef(unit),
       },
       message,
       evidence: {
@@ -37,9 +35,7 @@ function rolloutFindings(unit: Unit): Finding[] {
         oldPods: unit.oldPods.map((p) => p.metadata?.name ?? ''),
       },
       remedy: recommend(code, {
-        kind: unit.kind,
-        ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-        name: unit.name,
+        ...unitRef(unit),
         canRollBack: unit.canRollBack,
       }),
     },
@@ -87,9 +83,5 @@ export function imagesToResolve(snapshot: Pick<ClusterSnapshot, 'workloads' | 'p
 export function workloadSubjects(
   snapshot: ClusterSnapshot,
 ): { kind: string; namespace?: string; name: string }[] {
-  return buildUnits(snapshot).map((unit) => ({
-    kind: unit.kind,
-    ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-    name: unit.name,
-  }));
+  return buildUnits(snapshot).map(unitRef);
 }

@@ -8,7 +8,7 @@ import { type RemedyContext, recommend } from './recommend.js';
 import { count, shortDigest, unique } from './text.js';
 import type { ClusterRegistry } from './triage.js';
 import type { ContainerSpec, RegistryFact } from './types.js';
-import type { Unit } from './units.js';
+import { type Unit, unitRef } from './units.js';
 
 /** What one pod runs for a container, compared with the registry. */
 interface Running {
@@ -159,9 +159,7 @@ export function freshnessOf(
     }
   }
   const context: RemedyContext = {
-    kind: unit.kind,
-    ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-    name: unit.name,
+    ...unitRef(unit),
     container: spec.name,
     specImage: image,
     registryHost: ref.registry,
@@ -194,9 +192,7 @@ export function freshnessOf(
       code,
       severity: CODE_INFO[code].severity,
       subject: {
-        kind: unit.kind,
-        ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-        name: unit.name,
+        ...unitRef(unit),
         container: spec.name,
         ...(pods.length === 1
           ? { pod: pods[0]!.pod, ...(pods[0]!.node === undefined ? {} : { node: pods[0]!.node }) }
@@ -296,9 +292,7 @@ export function freshnessOf(
         code: 'STALE_NODE_CACHE',
         severity: CODE_INFO.STALE_NODE_CACHE.severity,
         subject: {
-          kind: unit.kind,
-          ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-          name: unit.name,
+          ...unitRef(unit),
           container: spec.name,
           ...subjectNode,
         },
@@ -313,9 +307,7 @@ export function freshnessOf(
       code: 'POLICY_RISK',
       severity: CODE_INFO.POLICY_RISK.severity,
       subject: {
-        kind: unit.kind,
-        ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-        name: unit.name,
+        ...unitRef(unit),
         container: spec.name,
       },
       message: `${image} is a moving tag with imagePullPolicy ${policy}: each node keeps the digest it cached first`,

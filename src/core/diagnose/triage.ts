@@ -13,7 +13,7 @@ import { aboutContainer, podContainer, type SnapshotIndex, statusOf } from './co
 import { type RemedyContext, recommend } from './recommend.js';
 import { count, type PodPlace, podsPhrase, unique, verb } from './text.js';
 import type { ContainerSpec, PodObject, RegistryFact } from './types.js';
-import type { Unit } from './units.js';
+import { type Unit, unitRef } from './units.js';
 
 /** One failing pod as triage saw it. */
 interface Failure {
@@ -120,9 +120,7 @@ export interface ClusterRegistry {
 
 function subject(unit: Unit, container: string | undefined, failures: readonly PodPlace[]) {
   return {
-    kind: unit.kind,
-    ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-    name: unit.name,
+    ...unitRef(unit),
     ...(container === undefined ? {} : { container }),
     ...(failures.length === 1 ? { pod: failures[0]!.pod } : {}),
     ...(failures.length === 1 && failures[0]!.node !== undefined ? { node: failures[0]!.node } : {}),
@@ -260,9 +258,7 @@ export function triageUnit(unit: Unit, index: SnapshotIndex, registry: ClusterRe
       const logKey = `${unit.namespace ?? ''}/${first.pod}/${spec.name}`;
       const logs = index.snapshot.logs?.[logKey];
       const context: RemedyContext = {
-        kind: unit.kind,
-        ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-        name: unit.name,
+        ...unitRef(unit),
         container: spec.name,
         specImage: image,
         ...(ref === undefined ? {} : { registryHost: ref.registry, repository: ref.name() }),
@@ -338,9 +334,7 @@ function unschedulable(unit: Unit, index: SnapshotIndex): Finding[] {
       message: `${podsPhrase(places)} cannot be scheduled: ${stuck[0]!.message}`,
       evidence: { pods: stuck },
       remedy: recommend('UNSCHEDULABLE', {
-        kind: unit.kind,
-        ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
-        name: unit.name,
+        ...unitRef(unit),
         pod: stuck[0]!.pod,
       }),
     },

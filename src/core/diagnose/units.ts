@@ -18,6 +18,15 @@ export interface Unit {
   readonly canRollBack: boolean;
 }
 
+/** The unit's kind, namespace (when it has one) and name: how findings and remedies name it. */
+export function unitRef(unit: Unit): { kind: string; namespace?: string; name: string } {
+  return {
+    kind: unit.kind,
+    ...(unit.namespace === undefined ? {} : { namespace: unit.namespace }),
+    name: unit.name,
+  };
+}
+
 const REVISION = 'deployment.kubernetes.io/revision';
 
 function ownerUids(obj: { metadata?: { ownerReferences?: readonly { uid?: string }[] } }): string[] {
