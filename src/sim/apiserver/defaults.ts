@@ -1,23 +1,10 @@
 import { defaultPullPolicy } from '../../core/pull-policy/index.js';
 import type { KubeObject } from '../store/index.js';
+import { type Obj, obj, setDefault } from './object-fields.js';
 import { applyWorkloadKindDefaults } from './workload-kinds.js';
-
-type Obj = Record<string, unknown>;
 
 // The pull policy stored on create is core's defaulting (semantics §1), shared with lint and ref.
 export { defaultPullPolicy };
-
-function obj(parent: Obj, key: string): Obj {
-  const value = parent[key];
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Obj;
-  const created: Obj = {};
-  parent[key] = created;
-  return created;
-}
-
-function setDefault(target: Obj, key: string, value: unknown): void {
-  if (target[key] === undefined || target[key] === null || target[key] === '') target[key] = value;
-}
 
 function defaultContainer(container: Obj): void {
   if (typeof container.image === 'string')

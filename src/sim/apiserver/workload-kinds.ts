@@ -1,7 +1,6 @@
 import type { KubeObject } from '../store/index.js';
+import { type Obj, obj, setDefault } from './object-fields.js';
 import type { ResourceInfo } from './resources.js';
-
-type Obj = Record<string, unknown>;
 
 /**
  * apps/v1 StatefulSets, DaemonSets and ControllerRevisions: their resource entries, the real
@@ -50,18 +49,6 @@ export const WORKLOAD_KIND_RESOURCES: readonly ResourceInfo[] = [
 
 /** The annotation apps/v1 DaemonSets carry their template generation in (pods get it as a label). */
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
-
-function obj(parent: Obj, key: string): Obj {
-  const value = parent[key];
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Obj;
-  const created: Obj = {};
-  parent[key] = created;
-  return created;
-}
-
-function setDefault(target: Obj, key: string, value: unknown): void {
-  if (target[key] === undefined || target[key] === null || target[key] === '') target[key] = value;
-}
 
 /**
  * `SetDefaults_StatefulSet` / `SetDefaults_DaemonSet` of apps/v1 (k8s 1.32, default feature gates:

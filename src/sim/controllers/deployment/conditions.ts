@@ -46,6 +46,12 @@ export function setCondition(status: DeploymentStatus, condition: Condition): vo
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== condition.type), next];
 }
 
+/** Sets `Progressing=True` with `reason` on the Deployment's status (found or created a new RS). */
+export function markProgressing(d: Deployment, reason: string, message: string, now: string): void {
+  d.status ??= {};
+  setCondition(d.status, newCondition('Progressing', 'True', reason, message, now));
+}
+
 export function removeCondition(status: DeploymentStatus, type: string): void {
   status.conditions = (status.conditions ?? []).filter((c) => c.type !== type);
 }

@@ -37,7 +37,14 @@ import {
   setNewReplicaSetAnnotations,
   setReplicasAnnotations,
 } from './annotations.js';
-import { hasProgressDeadline, newCondition, REASON, removeCondition, setCondition } from './conditions.js';
+import {
+  hasProgressDeadline,
+  markProgressing,
+  newCondition,
+  REASON,
+  removeCondition,
+  setCondition,
+} from './conditions.js';
 import {
   desiredReplicas,
   isRollingUpdate,
@@ -245,17 +252,7 @@ export class DeploymentController extends WorkloadController {
       }
       let needsUpdate = setDeploymentRevision(d, rs.metadata.annotations?.[REVISION] ?? '');
       if (hasProgressDeadline(d) && !findCondition(d.status?.conditions, 'Progressing')) {
-        d.status ??= {};
-        setCondition(
-          d.status,
-          newCondition(
-            'Progressing',
-            'True',
-            REASON.foundNewRS,
-            `Found new replica set "${rs.metadata.name}"`,
-            now,
-          ),
-        );
+        markProgressing(d, REASON.foundNewRS, `Found new replica set "${rs.metadata.name}"`, now);
         needsUpdate = true;
       }
       if (needsUpdate) this.saveDeployment(d);
@@ -318,17 +315,7 @@ export class DeploymentController extends WorkloadController {
     }
     let needsUpdate = setDeploymentRevision(d, String(newRevision));
     if (!alreadyExists && hasProgressDeadline(d)) {
-      d.status ??= {};
-      setCondition(
-        d.status,
-        newCondition(
-          'Progressing',
-          'True',
-          REASON.newRSCreated,
-          `Created new replica set "${created.metadata.name}"`,
-          now,
-        ),
-      );
+      markProgressing(d, REASON.newRSCreated, `Created new replica set "${created.metadata.name}"`, now);
       needsUpdate = true;
     }
     if (needsUpdate) this.saveDeployment(d);
