@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../../src/sim/apiserver/index.js';
-import { ScaledClock } from '../../../src/sim/clock.js';
-import { type RunningControllers, startControllers } from '../../../src/sim/controllers/index.js';
-import { ObjectStore } from '../../../src/sim/store/index.js';
 import { type Kubectl, kubectlBinary, kubectlFor } from '../../support/kubectl.js';
-import { startFakeKubelet } from './support/fake-kubelet.js';
+import { startTestCluster, type TestCluster } from './support/cluster.js';
 
 /** The kubectl on PATH (1.32) and the oldest and newest clients installed beside it. */
 const CLIENTS = [
@@ -19,35 +16,22 @@ describe.each(CLIENTS)('kubectl %s rollout against the simulated control plane',
     it.skip('kubectl client not installed', () => {});
     return;
   }
-  const clock = new ScaledClock(10);
-  const store = new ObjectStore(clock);
-  const errors: unknown[] = [];
+  let cluster: TestCluster;
   let api: ApiServer;
-  let controllers: RunningControllers;
-  let kubelet: { stop(): void };
   let kubectl: Kubectl;
 
   beforeAll(async () => {
-    api = await startApiServer({ store, clock });
-    controllers = startControllers({ store, clock, onError: (_c, _k, error) => errors.push(error) });
-    kubelet = startFakeKubelet(store, clock, (image) => !image.endsWith(':broken'));
-    for (const name of ['server-0', 'agent-1', 'agent-2']) {
-      store.create('nodes', {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-        status: { conditions: [{ type: 'Ready', status: 'True' }] },
-      });
-    }
+    cluster = startTestCluster({ speed: 10, ready: (image) => !image.endsWith(':broken') });
+    api = await startApiServer({ store: cluster.store, clock: cluster.clock });
+    for (const name of ['server-0', 'agent-1', 'agent-2']) cluster.node(name);
     kubectl = await kubectlFor(api.url, binary!);
   });
 
   afterAll(async () => {
-    controllers?.stop();
-    kubelet?.stop();
+    cluster?.stop();
     await kubectl?.dispose();
     await api?.close();
-    expect(errors).toEqual([]);
+    expect(cluster?.errors).toEqual([]);
   });
 
   it('create, set image, history and undo behave as on a real cluster', async () => {

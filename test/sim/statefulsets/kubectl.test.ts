@@ -1,48 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type ApiServer, startApiServer } from '../../../src/sim/apiserver/index.js';
-import { ScaledClock } from '../../../src/sim/clock.js';
-import { type RunningControllers, startControllers } from '../../../src/sim/controllers/index.js';
-import { ObjectStore } from '../../../src/sim/store/index.js';
 import { type Kubectl, kubectlBinary, kubectlFor } from '../../support/kubectl.js';
-import { startFakeKubelet } from '../controllers/support/fake-kubelet.js';
+import { startTestCluster, type TestCluster } from '../controllers/support/cluster.js';
 import { manifest } from './support.js';
 
 const binary = kubectlBinary();
 
 /** Real kubectl 1.32 against the simulated control plane, on StatefulSets and DaemonSets. */
 describe.skipIf(!binary)('kubectl on StatefulSets and DaemonSets', () => {
-  const clock = new ScaledClock(10);
-  const store = new ObjectStore(clock);
-  const errors: unknown[] = [];
+  let cluster: TestCluster;
   let api: ApiServer;
-  let controllers: RunningControllers;
-  let kubelet: { stop(): void };
   let kubectl: Kubectl;
 
   beforeAll(async () => {
-    api = await startApiServer({ store, clock });
-    controllers = startControllers({ store, clock, onError: (_c, _k, error) => errors.push(error) });
-    kubelet = startFakeKubelet(store, clock);
-    for (const name of ['server-0', 'agent-1']) {
-      store.create('nodes', {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-        status: { conditions: [{ type: 'Ready', status: 'True' }] },
-      });
-    }
+    cluster = startTestCluster({ speed: 10 });
+    api = await startApiServer({ store: cluster.store, clock: cluster.clock });
+    for (const name of ['server-0', 'agent-1']) cluster.node(name);
     kubectl = await kubectlFor(api.url, binary!);
     const docs = [manifest('StatefulSet', 'db', { replicas: 2 }), manifest('DaemonSet', 'agent')];
     await kubectl.ok(['apply', '-f', '-'], { stdin: docs.map((d) => stringify(d)).join('---\n') });
   });
 
   afterAll(async () => {
-    controllers?.stop();
-    kubelet?.stop();
+    cluster?.stop();
     await kubectl?.dispose();
     await api?.close();
-    expect(errors).toEqual([]);
+    expect(cluster?.errors).toEqual([]);
   });
 
   it('serves the kinds with defaults, short names and kubectl columns', async () => {
