@@ -24,26 +24,29 @@ function openssl(args: string[], cwd: string): void {
 /** Creates the CA and certificates under `dir` with the openssl CLI (about a second). */
 export function createTestPki(dir: string): TestPki {
   mkdirSync(dir, { recursive: true });
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=kubefresh test CA',
-    ],
-    dir,
-  );
+  // A self-signed EC certificate valid for two days: the CA, and the token signer.
+  const selfSigned = (name: string, subject: string): void =>
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.crt`,
+        '-days',
+        '2',
+        '-subj',
+        subject,
+      ],
+      dir,
+    );
+  selfSigned('ca', '/CN=kubefresh test CA');
   const leaf = (name: string, san: string, dates?: [string, string]): { cert: string; key: string } => {
     openssl(
       [
@@ -140,26 +143,7 @@ export function createTestPki(dir: string): TestPki {
   const server = leaf('server', 'IP:127.0.0.1,DNS:localhost');
   const wrongName = leaf('wrong-name', 'DNS:other.example');
   const expired = leaf('expired', 'IP:127.0.0.1,DNS:localhost', ['20200101000000Z', '20200102000000Z']);
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'token.key',
-      '-out',
-      'token.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=kubefresh test token signer',
-    ],
-    dir,
-  );
+  selfSigned('token', '/CN=kubefresh test token signer');
   return {
     dir,
     caCert: join(dir, 'ca.crt'),
