@@ -165,7 +165,10 @@ describe('HttpKubeClient against the simulated API server', () => {
   it('re-lists (RESYNC) when a resumed watch gets 410 Gone', async () => {
     const events: WatchEvent<KubeObject>[] = [];
     const controller = new AbortController();
+    sim.store.create('pods', runningPod('g-1', 'server-0', 'app:v1', '', { app: 'g' }));
     const list = await client.list('pods', { namespace: 'default', labelSelector: 'app=g' });
+    // Created after the list the watch resumes from: only a fresh list can include it.
+    sim.store.create('pods', runningPod('g-2', 'server-0', 'app:v1', '', { app: 'g' }));
     sim.api.setFaults({ goneRate: 1 });
     const done = client.watch(
       'pods',
@@ -181,6 +184,10 @@ describe('HttpKubeClient against the simulated API server', () => {
     sim.api.setFaults({});
     controller.abort();
     await done;
+    // The re-list replaces what was seen with the pods the selector matches now.
+    expect(list.items.map((o) => o.metadata?.name)).toEqual(['g-1']);
+    const resync = events.find((e) => e.type === 'RESYNC') as { objects: readonly KubeObject[] };
+    expect(resync.objects.map((o) => o.metadata?.name).sort()).toEqual(['g-1', 'g-2']);
   });
 
   it('turns 500s into KUBE_SERVER_ERROR without headers or tokens', async () => {
