@@ -5,12 +5,27 @@ import { VERBS } from './commands/index.js';
 import { type CommandContext, createContext } from './context.js';
 import type { CliIO } from './io.js';
 import { renderError } from './render/error.js';
+import { TerminalSink } from './render/terminal-sink.js';
 
 /**
  * Runs the kubefresh command line with `argv` (without `node` and the script) and returns the exit
  * code. Never throws and never calls `process.exit`, so tests run it in-process.
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], processIo: CliIO): Promise<number> {
+  // Everything printed passes one filter; verbs write data (JSON, a pinned file) through `writeData`.
+  const io: CliIO = {
+    stdout: new TerminalSink(processIo.stdout),
+    stderr: new TerminalSink(processIo.stderr),
+    // A getter, as in processIO: touching process.stdin sets up a stream only verbs reading `-` need.
+    get stdin() {
+      return processIo.stdin;
+    },
+    env: processIo.env,
+    cwd: processIo.cwd,
+    stdoutIsTTY: processIo.stdoutIsTTY,
+    ...(processIo.signal ? { signal: processIo.signal } : {}),
+    ...(processIo.entry ? { entry: processIo.entry } : {}),
+  };
   let exitCode: number = EXIT_CODES.OK;
   const context = createContext(io, (code) => {
     exitCode = code;

@@ -4,6 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { shortDigest } from '../core/diagnose/index.js';
+import { comment, shellCommand } from '../core/shell/index.js';
 import { KubefreshError, redact } from '../errors/index.js';
 import type { PodDigest } from '../pipeline/restart/index.js';
 import type { EventSink, PipelineEvent } from '../ports/events.js';
@@ -12,6 +13,7 @@ import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { addRegistryFlags, parseDuration, type RegistryFlags } from './registry-flags.js';
 import type { Colors } from './render/colors.js';
+import { writeData } from './render/terminal-sink.js';
 
 const DEPLOYMENT_KINDS = new Set(['deployment', 'deployments', 'deploy', 'deployment.apps']);
 
@@ -106,7 +108,7 @@ export function eventPrinter(
   return {
     emit(event: PipelineEvent) {
       if (output === 'jsonl') {
-        io.stdout.write(`${redact(JSON.stringify(event))}\n`);
+        writeData(io.stdout, `${redact(JSON.stringify(event))}\n`);
         return;
       }
       if (output === 'json' || quiet) return;
@@ -163,11 +165,13 @@ export function warningLines(
 /** The text summary of a restart: per container, the pods before and after, then warnings. */
 /** Lines telling an interrupted user how to carry on: check again, or go back. */
 export function resumeLines(namespace: string, name: string): string {
+  const workload = [`deployment/${name}`, '-n', namespace];
+  const line = (argv: readonly string[], why: string) => `  ${shellCommand(argv).padEnd(60)} ${comment(why)}`;
   return [
     'stopped waiting; nothing further was changed. To carry on:',
-    `  kubectl rollout status deployment/${name} -n ${namespace}     # keep waiting`,
-    `  kubefresh doctor deployment/${name} -n ${namespace}           # check the digests`,
-    `  kubefresh rollback deployment/${name} -n ${namespace}         # go back to the previous revision`,
+    line(['kubectl', 'rollout', 'status', ...workload], 'keep waiting'),
+    line(['kubefresh', 'doctor', ...workload], 'check the digests'),
+    line(['kubefresh', 'rollback', ...workload], 'go back to the previous revision'),
     '',
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import type { CliIO } from '../io.js';
 import { lookupWith } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
 import { renderDoctorText } from '../render/doctor-text.js';
+import { writeData } from '../render/terminal-sink.js';
 import { eventLine } from '../rollout-verbs.js';
 
 interface DemoFlags {
@@ -147,7 +148,7 @@ export function demoJsonlRenderer(io: CliIO): (event: DemoEvent) => void {
             })),
           }
         : event;
-    io.stdout.write(`${redact(JSON.stringify(out))}\n`);
+    writeData(io.stdout, `${redact(JSON.stringify(out))}\n`);
   };
 }
 

@@ -11,6 +11,7 @@ import { addRegistryFlags, parseDuration, type RegistryFlags } from '../registry
 import type { Colors } from '../render/colors.js';
 import { createProgress, formatDuration } from '../render/progress.js';
 import { writeResult } from '../render/result.js';
+import { writeData } from '../render/terminal-sink.js';
 
 /** The version of `deploy -o json` and of the final `-o jsonl` line. Raised only for breaking changes. */
 export const DEPLOY_JSON_SCHEMA_VERSION = 1;
@@ -297,7 +298,7 @@ ${examples([
           ? createProgress({ out: io.stdout, colors: context.colors(self), live })
           : undefined;
       const emit = (event: PipelineEvent) => {
-        if (flags.output === 'jsonl') io.stdout.write(`${redact(JSON.stringify(event))}\n`);
+        if (flags.output === 'jsonl') writeData(io.stdout, `${redact(JSON.stringify(event))}\n`);
         else progress?.emit(event);
       };
       let result: DeployResult;

@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { addRegistryFlags, type RegistryFlags, registryClientOptions } from '../registry-flags.js';
 import { renderError } from '../render/error.js';
+import { writeData } from '../render/terminal-sink.js';
 
 interface DigestFlags extends RegistryFlags {
   readonly platform?: string;
@@ -142,7 +143,7 @@ export async function runDigest(
       );
     }
   });
-  if (detail) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (detail) writeData(io.stdout, `${JSON.stringify(json, null, 2)}\n`);
   else if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
   if (verbose) {
     const summary = [...counts].map(([method, n]) => `${method} ${n}`).join(', ');

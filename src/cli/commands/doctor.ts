@@ -9,6 +9,7 @@ import type { CommandContext } from '../context.js';
 import { examples } from '../help.js';
 import { addRegistryFlags, type RegistryFlags } from '../registry-flags.js';
 import { renderDoctorText } from '../render/doctor-text.js';
+import { writeData } from '../render/terminal-sink.js';
 
 /** The version of `doctor -o json` (docs/doctor-json.md). Raised only for breaking changes. */
 export const DOCTOR_JSON_SCHEMA_VERSION = 1;
@@ -137,7 +138,7 @@ ${examples([
         },
       );
       const { io } = context;
-      if (flags.output === 'json') io.stdout.write(renderDoctorJson(report, deps.kube.context));
+      if (flags.output === 'json') writeData(io.stdout, renderDoctorJson(report, deps.kube.context));
       else
         io.stdout.write(
           renderDoctorText(report, context.colors(self), { wide: flags.output === 'wide', now: Date.now() }),

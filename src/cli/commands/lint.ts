@@ -17,6 +17,7 @@ import { renderError } from '../render/error.js';
 import { renderFindingsJson } from '../render/findings-json.js';
 import { renderSarif } from '../render/findings-sarif.js';
 import { renderFindingsText, severitySummary } from '../render/findings-text.js';
+import { writeData } from '../render/terminal-sink.js';
 
 /** What `kubefresh lint` was asked to do, after flags are parsed. */
 interface LintOptions {
@@ -159,7 +160,8 @@ async function runLint(
 
   const { verbose, quiet } = context.globals(command);
   if (options.output === 'json') {
-    io.stdout.write(
+    writeData(
+      io.stdout,
       renderFindingsJson({
         kind: 'kubefresh.lint',
         version: VERSION,
@@ -174,7 +176,8 @@ async function runLint(
       }),
     );
   } else if (options.output === 'sarif') {
-    io.stdout.write(
+    writeData(
+      io.stdout,
       renderSarif(findings, {
         rules: RULES.map((r) => ({
           id: r.id,

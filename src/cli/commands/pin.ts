@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { readInputs, STDIN_NAME } from '../../adapters/fs/index.js';
 import { formatLock, type ImageLock, parseLock } from '../../core/lock/index.js';
+import { shellCommand } from '../../core/shell/index.js';
 import { EXIT_CODES, KubefreshError, redact } from '../../errors/index.js';
 import {
   type CheckResult,
@@ -19,6 +20,7 @@ import type { CliIO } from '../io.js';
 import { addRegistryFlags, type RegistryFlags, registryClientOptions } from '../registry-flags.js';
 import type { Colors } from '../render/colors.js';
 import { renderError } from '../render/error.js';
+import { writeData } from '../render/terminal-sink.js';
 
 /** What `kubefresh pin` was asked to do, after flags are parsed. */
 interface PinFlags extends RegistryFlags {
@@ -105,7 +107,7 @@ ${examples([
         io.stderr.write(
           `error: ${countImages(result)}; nothing was written (--keep-going pins the images that resolve)\n`,
         );
-        if (flags.output === 'json' && flags.write) io.stdout.write(jsonReport(result, false));
+        if (flags.output === 'json' && flags.write) writeData(io.stdout, jsonReport(result, false));
         context.setExitCode(EXIT_CODES.RUNTIME);
         return;
       }
@@ -114,11 +116,11 @@ ${examples([
           if (file.text !== file.original) await writeInPlace(resolve(io.cwd, file.source), file.text);
         }
       } else {
-        io.stdout.write(concatenate(result.files.map((f) => f.text)));
+        writeData(io.stdout, concatenate(result.files.map((f) => f.text)));
       }
       if (flags.lock !== undefined)
         await writeFileAtomic(resolve(io.cwd, flags.lock), formatLock(result.lock));
-      if (flags.output === 'json' && flags.write) io.stdout.write(jsonReport(result, true));
+      if (flags.output === 'json' && flags.write) writeData(io.stdout, jsonReport(result, true));
       else if (flags.write ? !globals.quiet : globals.verbose) io.stderr.write(summary(result, flags));
       if (failed) {
         io.stderr.write(`error: ${countImages(result)}; the others were pinned\n`);
@@ -310,7 +312,8 @@ function reportCheck(
   c: Colors,
 ): void {
   if (flags.output === 'json') {
-    io.stdout.write(
+    writeData(
+      io.stdout,
       `${JSON.stringify({ unpinned: result.unpinned, pinned: result.pinned, failures: result.failures }, null, 2)}\n`,
     );
     return;
@@ -327,7 +330,7 @@ function reportCheck(
     const files = paths.filter((p) => p !== '-');
     const fix =
       files.length === paths.length
-        ? `kubefresh pin -w ${files.join(' ')}`
+        ? shellCommand(['kubefresh', 'pin', '-w', ...files])
         : 'kubefresh pin - (on the same input)';
     io.stdout.write(
       `${result.unpinned.length} of ${total} image${total === 1 ? '' : 's'} not pinned; pin them with: ${fix}\n`,

@@ -1,5 +1,6 @@
 import { redact } from '../../errors/index.js';
 import type { TextSink } from '../io.js';
+import { writeData } from './terminal-sink.js';
 
 /**
  * Writes a verb's final result in the chosen format: the JSON document (pretty), one `result` line
@@ -11,7 +12,7 @@ export function writeResult(
   document: Readonly<Record<string, unknown>>,
   text: () => string,
 ): void {
-  if (format === 'json') out.write(`${redact(JSON.stringify(document, null, 2))}\n`);
-  else if (format === 'jsonl') out.write(`${redact(JSON.stringify({ type: 'result', ...document }))}\n`);
+  if (format === 'json') writeData(out, `${redact(JSON.stringify(document, null, 2))}\n`);
+  else if (format === 'jsonl') writeData(out, `${redact(JSON.stringify({ type: 'result', ...document }))}\n`);
   else out.write(text());
 }

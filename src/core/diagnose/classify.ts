@@ -111,8 +111,25 @@ export interface MissingConfig {
   readonly volume?: string;
 }
 
-/** Parses the kubelet's config errors (semantics §6); undefined for other text. */
+/** Object names (DNS-1123 subdomains), namespaces (labels) and data keys as the API server allows them. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DATA_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+
+/**
+ * Parses the kubelet's config errors (semantics §6); undefined for other text. Events can be posted
+ * by anyone with `create events`, so a name or key the API server would never accept is not a
+ * missing object: it is ignored rather than carried into a fix.
+ */
 export function parseMissingConfig(text: string): MissingConfig | undefined {
+  const parsed = parseMissingText(text);
+  if (parsed === undefined || !OBJECT_NAME.test(parsed.name)) return undefined;
+  if (parsed.namespace !== undefined && !NAMESPACE_NAME.test(parsed.namespace)) return undefined;
+  if (parsed.key !== undefined && !DATA_KEY.test(parsed.key)) return undefined;
+  return parsed;
+}
+
+function parseMissingText(text: string): MissingConfig | undefined {
   const key = /couldn't find key (\S+) in (ConfigMap|Secret) ([^/\s]+)\/(\S+)/.exec(text);
   if (key) return { kind: key[2] as 'ConfigMap' | 'Secret', namespace: key[3]!, name: key[4]!, key: key[1]! };
   const volume = /volume "([^"]+)" : (configmap|secret) "([^"]+)" not found/.exec(text);

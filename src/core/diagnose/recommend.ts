@@ -1,5 +1,6 @@
 import type { Remedy } from '../findings/index.js';
 import { isLoopbackRegistry } from '../image-ref/index.js';
+import { type Argv, comment, shellCommand } from '../shell/index.js';
 import type { MissingConfig } from './classify.js';
 import { CODE_INFO, type DoctorCode } from './codes.js';
 
@@ -33,23 +34,27 @@ export interface RemedyContext {
   readonly pullPolicy?: string;
 }
 
-/** Quotes for a POSIX shell only when needed. */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:@=+,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
-}
-
-function ns(context: RemedyContext): string {
-  return context.namespace === undefined ? '' : ` -n ${shellQuote(context.namespace)}`;
+/** `-n NAMESPACE` when the finding has one. */
+function ns(context: RemedyContext): Argv {
+  return context.namespace === undefined ? [] : ['-n', context.namespace];
 }
 
 function target(context: RemedyContext): string {
   return `${context.kind.toLowerCase()}/${context.name}`;
 }
 
+/** A pasteable command: the workload's values are single words of the argv, never shell text. */
+const cmd = (...argv: Argv): string => shellCommand(argv);
+
 function setImage(context: RemedyContext, image: string): string {
-  if (context.kind === 'Pod')
-    return `kubectl set image${ns(context)} pod/${context.name} ${context.container ?? '*'}=${shellQuote(image)}`;
-  return `kubectl set image${ns(context)} ${target(context)} ${context.container ?? '*'}=${shellQuote(image)}`;
+  return cmd(
+    'kubectl',
+    'set',
+    'image',
+    ...ns(context),
+    target(context),
+    `${context.container ?? '*'}=${image}`,
+  );
 }
 
 function pin(context: RemedyContext): string[] {
@@ -58,7 +63,7 @@ function pin(context: RemedyContext): string[] {
 
 function deploy(context: RemedyContext): string[] {
   if (context.kind === 'Pod' || context.repository === undefined) return [];
-  return [`kubefresh deploy${ns(context)} ${target(context)} --image ${shellQuote(context.repository)}`];
+  return [cmd('kubefresh', 'deploy', ...ns(context), target(context), '--image', context.repository)];
 }
 
 /** What the user writes for a registry they choose; the scenario tests fill it in. */
@@ -79,7 +84,7 @@ function repositoryPath(context: RemedyContext): string | undefined {
 function deployElsewhere(context: RemedyContext): string[] {
   const path = repositoryPath(context);
   if (context.kind === 'Pod' || path === undefined) return [];
-  return [`kubefresh deploy${ns(context)} ${target(context)} --image '${SOME_REGISTRY}/${path}'`];
+  return [cmd('kubefresh', 'deploy', ...ns(context), target(context), '--image', `${SOME_REGISTRY}/${path}`)];
 }
 
 /**
@@ -108,7 +113,7 @@ function unreachable(context: RemedyContext): string[] {
 
 function undo(context: RemedyContext): string[] {
   return context.canRollBack && context.kind !== 'Pod'
-    ? [`kubectl rollout undo${ns(context)} ${target(context)}`]
+    ? [cmd('kubectl', 'rollout', 'undo', ...ns(context), target(context))]
     : [];
 }
 
@@ -126,15 +131,23 @@ function registriesYamlCommand(restart: string, body: readonly string[]): string
   ].join('\n');
 }
 
+/**
+ * A double-quoted YAML scalar (JSON's escapes are YAML's), so no value can hold a newline that would
+ * end the heredoc early, whatever a registry name from the cluster contains.
+ */
+function yamlString(text: string): string {
+  return JSON.stringify(text).replace(/[\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
+}
+
 const RESTART_K3S = 'sudo systemctl restart k3s (servers) or k3s-agent (agents)';
 
 /** A K3s `registries.yaml` mirror: pulls of `registry` go to `endpoint` (a URL). */
 function mirrorSnippet(registry: string, endpoint: string): string {
   return registriesYamlCommand(RESTART_K3S, [
     'mirrors:',
-    `  "${registry}":`,
+    `  ${yamlString(registry)}:`,
     '    endpoint:',
-    `      - "${endpoint}"`,
+    `      - ${yamlString(endpoint)}`,
   ]);
 }
 
@@ -151,54 +164,104 @@ function httpMirrorSnippet(registry: string): string {
 function caSnippet(registry: string): string {
   return registriesYamlCommand(RESTART_K3S, [
     'configs:',
-    `  "${registry}":`,
+    `  ${yamlString(registry)}:`,
     '    tls:',
     '      ca_file: /etc/rancher/k3s/registry-ca.crt',
   ]);
 }
 
+/** A strategic-merge patch as one argv word: `-p '{"spec":…}'`. */
+function patchArgs(patch: unknown): Argv {
+  return ['-p', JSON.stringify(patch)];
+}
+
+const PULL_SECRET = { imagePullSecrets: [{ name: 'regcred' }] };
+
 function pullSecret(context: RemedyContext): string[] {
   const server = context.registryHost ?? '<registry>';
-  const create = `kubectl create secret docker-registry regcred${ns(context)} --docker-server=${shellQuote(server)} --docker-username=<user> --docker-password=<password>`;
+  const create = cmd(
+    'kubectl',
+    'create',
+    'secret',
+    'docker-registry',
+    'regcred',
+    ...ns(context),
+    `--docker-server=${server}`,
+    '--docker-username=<user>',
+    '--docker-password=<password>',
+  );
   // A service account's pull secrets reach only pods admitted after the patch; the template patch
   // rolls the workload out, so its new pods carry the secret.
   if (context.kind === 'Pod')
     return [
       create,
-      `kubectl patch serviceaccount default${ns(context)} -p '{"imagePullSecrets":[{"name":"regcred"}]}'`,
+      cmd('kubectl', 'patch', 'serviceaccount', 'default', ...ns(context), ...patchArgs(PULL_SECRET)),
     ];
   return [
     create,
-    `kubectl patch${ns(context)} ${target(context)} -p '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}'`,
+    cmd(
+      'kubectl',
+      'patch',
+      ...ns(context),
+      target(context),
+      ...patchArgs({ spec: { template: { spec: PULL_SECRET } } }),
+    ),
   ];
 }
 
 function configCommands(context: RemedyContext): string[] {
   const missing = context.missing;
   if (missing === undefined)
-    return context.pod === undefined ? [] : [`kubectl describe pod${ns(context)} ${context.pod}`];
-  const where = ` -n ${shellQuote(missing.namespace ?? context.namespace ?? 'default')}`;
+    return context.pod === undefined ? [] : [cmd('kubectl', 'describe', 'pod', ...ns(context), context.pod)];
+  const where = ['-n', missing.namespace ?? context.namespace ?? 'default'];
   const key = missing.key ?? 'KEY';
   if (missing.key !== undefined && missing.kind === 'ConfigMap') {
     return [
-      `kubectl patch configmap ${missing.name}${where} --type merge -p '{"data":{"${key}":"<value>"}}'`,
+      cmd(
+        'kubectl',
+        'patch',
+        'configmap',
+        missing.name,
+        ...where,
+        '--type',
+        'merge',
+        ...patchArgs({ data: { [key]: '<value>' } }),
+      ),
     ];
   }
   if (missing.key !== undefined) {
     return [
-      `kubectl patch secret ${missing.name}${where} --type merge -p '{"stringData":{"${key}":"<value>"}}'`,
+      cmd(
+        'kubectl',
+        'patch',
+        'secret',
+        missing.name,
+        ...where,
+        '--type',
+        'merge',
+        ...patchArgs({ stringData: { [key]: '<value>' } }),
+      ),
     ];
   }
   return missing.kind === 'ConfigMap'
-    ? [`kubectl create configmap ${missing.name}${where} --from-literal=${key}=<value>`]
-    : [`kubectl create secret generic ${missing.name}${where} --from-literal=${key}=<value>`];
+    ? [cmd('kubectl', 'create', 'configmap', missing.name, ...where, `--from-literal=${key}=<value>`)]
+    : [
+        cmd(
+          'kubectl',
+          'create',
+          'secret',
+          'generic',
+          missing.name,
+          ...where,
+          `--from-literal=${key}=<value>`,
+        ),
+      ];
 }
 
 function rmiPerNode(context: RemedyContext): string[] {
   if (context.specImage === undefined) return [];
-  return (context.nodes ?? []).map(
-    (node) => `k3s crictl rmi ${shellQuote(context.specImage!)}  # on node ${node}`,
-  );
+  const rmi = cmd('k3s', 'crictl', 'rmi', context.specImage);
+  return (context.nodes ?? []).map((node) => `${rmi}  ${comment(`on node ${node}`)}`);
 }
 
 function doubled(limit: string | undefined): string {
@@ -216,7 +279,7 @@ const RECOMMEND: Readonly<Record<DoctorCode, (context: RemedyContext) => readonl
   STALE_NODE_CACHE: (c) => [...pin(c), ...(c.pullPolicy === 'Never' ? rmiPerNode(c) : [])],
   NOT_IN_REGISTRY: deploy,
   LOCAL_IMPORT: (c) => (c.pinnedImage === undefined ? deployImported(c) : pin(c)),
-  UNVERIFIABLE: (c) => (c.specImage === undefined ? [] : [`kubefresh digest ${shellQuote(c.specImage)}`]),
+  UNVERIFIABLE: (c) => (c.specImage === undefined ? [] : [cmd('kubefresh', 'digest', c.specImage)]),
   POLICY_RISK: pin,
   PULL_NOT_FOUND: (c) => [...undo(c), ...deploy(c)],
   PULL_AUTH: pullSecret,
@@ -229,28 +292,50 @@ const RECOMMEND: Readonly<Record<DoctorCode, (context: RemedyContext) => readonl
     ...(c.kind === 'Pod'
       ? []
       : [
-          `kubectl patch${ns(c)} ${target(c)} -p '{"spec":{"template":{"spec":{"containers":[{"name":"${c.container}","imagePullPolicy":"IfNotPresent"}]}}}}'`,
+          cmd(
+            'kubectl',
+            'patch',
+            ...ns(c),
+            target(c),
+            ...patchArgs({
+              spec: {
+                template: { spec: { containers: [{ name: c.container, imagePullPolicy: 'IfNotPresent' }] } },
+              },
+            }),
+          ),
         ]),
     ...deployImported(c),
   ],
-  INVALID_IMAGE_NAME: (c) => (c.specImage === undefined ? [] : [`kubefresh ref ${shellQuote(c.specImage)}`]),
+  INVALID_IMAGE_NAME: (c) => (c.specImage === undefined ? [] : [cmd('kubefresh', 'ref', c.specImage)]),
   CONFIG_MISSING: configCommands,
   CRASH_LOOP: (c) => [
-    ...(c.pod === undefined ? [] : [`kubectl logs${ns(c)} ${c.pod} -c ${c.container} --previous`]),
+    ...(c.pod === undefined
+      ? []
+      : [cmd('kubectl', 'logs', ...ns(c), c.pod, '-c', c.container ?? '', '--previous')]),
     ...undo(c),
   ],
   OOM_KILLED: (c) =>
     c.kind === 'Pod'
       ? []
       : [
-          `kubectl set resources${ns(c)} ${target(c)} -c ${c.container} --limits=memory=${doubled(c.memoryLimit)}`,
+          cmd(
+            'kubectl',
+            'set',
+            'resources',
+            ...ns(c),
+            target(c),
+            '-c',
+            c.container ?? '',
+            `--limits=memory=${doubled(c.memoryLimit)}`,
+          ),
         ],
   UNSCHEDULABLE: (c) => [
-    ...(c.pod === undefined ? [] : [`kubectl describe pod${ns(c)} ${c.pod}`]),
-    'kubectl get nodes -o wide',
+    ...(c.pod === undefined ? [] : [cmd('kubectl', 'describe', 'pod', ...ns(c), c.pod)]),
+    cmd('kubectl', 'get', 'nodes', '-o', 'wide'),
   ],
-  ROLLOUT_STUCK: (c) => [...undo(c), `kubectl rollout status${ns(c)} ${target(c)}`],
-  ROLLOUT_IN_PROGRESS: (c) => (c.kind === 'Pod' ? [] : [`kubectl rollout status${ns(c)} ${target(c)}`]),
+  ROLLOUT_STUCK: (c) => [...undo(c), cmd('kubectl', 'rollout', 'status', ...ns(c), target(c))],
+  ROLLOUT_IN_PROGRESS: (c) =>
+    c.kind === 'Pod' ? [] : [cmd('kubectl', 'rollout', 'status', ...ns(c), target(c))],
 };
 
 /** The remedy for `code`: the code table's sentence and the commands filled in from `context`. */

@@ -67,6 +67,10 @@ function podFailure(
   if (mapped === undefined) {
     // A missing ConfigMap or Secret volume keeps the pod in ContainerCreating; only events say why.
     if (reason !== undefined && reason !== 'ContainerCreating') return undefined;
+    // The pod's own status outranks any event: a container that runs or ran mounted its volumes.
+    if (status?.state?.running !== undefined || lastTerminated !== undefined || status?.ready)
+      return undefined;
+    if (pod.status?.phase !== undefined && pod.status.phase !== 'Pending') return undefined;
     const mount = events.findLast(
       (e) => e.reason === 'FailedMount' && parseMissingConfig(e.message ?? '') !== undefined,
     );

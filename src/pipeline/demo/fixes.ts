@@ -1,3 +1,4 @@
+import { comment, shellCommand } from '../../core/shell/index.js';
 import type { DemoCluster, PreparedDemoScenario } from './types.js';
 
 /** One step of a scenario's fix, as the user would type it. */
@@ -45,10 +46,27 @@ export function fixesFor(slug: string, prepared: PreparedDemoScenario, cluster: 
 export function fixCommand(fix: DemoFix, namespace: string): string {
   switch (fix.kind) {
     case 'deploy':
-      return `kubefresh deploy deployment/${fix.deployment} -n ${namespace} --image ${fix.image} --no-build`;
+      return shellCommand([
+        'kubefresh',
+        'deploy',
+        `deployment/${fix.deployment}`,
+        '-n',
+        namespace,
+        '--image',
+        fix.image,
+        '--no-build',
+      ]);
     case 'patch':
-      return `kubectl patch deployment/${fix.deployment} -n ${namespace} -p '${JSON.stringify(fix.patch)}'`;
+      return shellCommand([
+        'kubectl',
+        'patch',
+        `deployment/${fix.deployment}`,
+        '-n',
+        namespace,
+        '-p',
+        JSON.stringify(fix.patch),
+      ]);
     case 'push':
-      return `skopeo copy oci:./app-${fix.label} docker://${fix.reference}   # push to a registry every node reaches`;
+      return `${shellCommand(['skopeo', 'copy', `oci:./app-${fix.label}`, `docker://${fix.reference}`])}   ${comment('push to a registry every node reaches')}`;
   }
 }

@@ -3,6 +3,7 @@ import type { RegistryImage } from '../../core/digest-match/index.js';
 import type { Finding } from '../../core/findings/index.js';
 import { type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
 import { type Verification, verifyPods } from '../../core/rollout/index.js';
+import { shellCommand } from '../../core/shell/index.js';
 import { type TagStrategy, tagFor, validateTag } from '../../core/tag-strategy/index.js';
 import { EXIT_CODES, isKubefreshError, KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
@@ -124,8 +125,6 @@ export interface DeployResult {
   readonly elapsedMs: number;
 }
 
-const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
-
 function imageParts(text: string): { repo: ImageRef; repoText: string; tag?: string; digest?: string } {
   const ref = parseImageRef(text);
   let repoText = text;
@@ -185,16 +184,16 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     conflicts: 0,
   };
   const warnings: { code: string; message: string }[] = [];
-  const joinFlags = (list: readonly string[] | undefined) => (list ?? []).map(shellQuote).join(' ');
-  const kubeFlags = joinFlags(options.kubeFlags);
-  const allFlags = [kubeFlags, joinFlags(options.registryFlags)].filter((f) => f !== '').join(' ');
+  // Resume and roll-back commands are argv arrays: names, images and flags from the cluster or the
+  // user are single words of them, rendered for a shell only at the end.
+  const kubeFlags = options.kubeFlags ?? [];
+  const allFlags = [...kubeFlags, ...(options.registryFlags ?? [])];
   /** A kubectl command with the connection flags. */
-  const withFlags = (cmd: string) => (kubeFlags === '' ? cmd : `${cmd} ${kubeFlags}`);
+  const withFlags = (...argv: string[]) => shellCommand([...argv, ...kubeFlags]);
   /** A kubefresh command with the connection and registry flags. */
-  const withAllFlags = (cmd: string) => (allFlags === '' ? cmd : `${cmd} ${allFlags}`);
-  const ns = `-n ${shellQuote(target.namespace)}`;
-  const containerFlag =
-    options.container === undefined ? '' : ` --container ${shellQuote(options.container)}`;
+  const withAllFlags = (...argv: string[]) => shellCommand([...argv, ...allFlags]);
+  const ns = ['-n', target.namespace];
+  const containerFlag = options.container === undefined ? [] : ['--container', options.container];
   const finish = (
     r: Omit<DeployResult, 'elapsedMs' | keyof typeof base | 'warnings'> & Partial<typeof base>,
   ): DeployResult => ({
@@ -401,9 +400,15 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   steps.done('resolve', `${parts.repoText}:${tag ?? ''} is ${digest}`);
   const deployed = { reference, tag: tag ?? '', digest };
   const rerun = withAllFlags(
-    `kubefresh deploy ${targetText(target)} ${ns} --image ${shellQuote(tag === undefined ? `${parts.repoText}@${digest}` : parts.repoText)} --no-build ${tag === undefined ? '' : `--tag ${shellQuote(tag)}`}${containerFlag}`
-      .replace(/ {2,}/g, ' ')
-      .trim(),
+    'kubefresh',
+    'deploy',
+    targetText(target),
+    ...ns,
+    '--image',
+    tag === undefined ? `${parts.repoText}@${digest}` : parts.repoText,
+    '--no-build',
+    ...(tag === undefined ? [] : ['--tag', tag]),
+    ...containerFlag,
   );
   if (signal?.aborted) return interruptedBeforeChange();
 
@@ -435,8 +440,22 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   const previousInfo = { image: previous.image, revision: previous.revision };
   const rollbackCommand =
     target.kind === 'Deployment' && previous.revision > 0
-      ? withFlags(`kubectl rollout undo ${targetText(target)} ${ns} --to-revision=${previous.revision}`)
-      : withFlags(`kubectl set image ${targetText(target)} ${ns} ${container.name}=${previous.image}`);
+      ? withFlags(
+          'kubectl',
+          'rollout',
+          'undo',
+          targetText(target),
+          ...ns,
+          `--to-revision=${previous.revision}`,
+        )
+      : withFlags(
+          'kubectl',
+          'set',
+          'image',
+          targetText(target),
+          ...ns,
+          `${container.name}=${previous.image}`,
+        );
 
   // --- wait + verify ---
   const nodes = (await nodesPromise).items;
@@ -616,7 +635,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
         code: 'INTERRUPTED',
         message: 'interrupted while waiting for the rollback',
       }),
-      resume: [withFlags(`kubectl rollout status ${targetText(target)} ${ns}`)],
+      resume: [withFlags('kubectl', 'rollout', 'status', targetText(target), ...ns)],
     });
   }
   if (second.wait.outcome !== 'done' || (second.verification !== undefined && !second.verification.ok)) {
@@ -633,7 +652,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
       outcome: 'rollback-failed',
       exitCode: EXIT_CODES.ROLLBACK_FAILED,
       rollback: rollbackInfo(second.verification, error),
-      resume: [withAllFlags(`kubefresh doctor ${targetText(target)} ${ns}`)],
+      resume: [withAllFlags('kubefresh', 'doctor', targetText(target), ...ns)],
     });
   }
   steps.done(

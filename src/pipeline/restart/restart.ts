@@ -3,6 +3,7 @@ import { shortDigest } from '../../core/diagnose/index.js';
 import { parseImageRef } from '../../core/image-ref/index.js';
 import { effectivePullPolicy, isPullPolicy } from '../../core/pull-policy/index.js';
 import { podsOfRevision } from '../../core/rollout/index.js';
+import { comment, shellCommand } from '../../core/shell/index.js';
 import { KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventSink } from '../../ports/events.js';
@@ -107,11 +108,14 @@ function fixesFor(
     now?.ok === true
       ? `${ref.name()}:${ref.effectiveTag()}@${now.image.digest}`
       : `${ref.name()}:${ref.effectiveTag()}@sha256:…`;
-  const ns = `-n ${target.namespace}`;
+  const ns = ['-n', target.namespace];
+  const always = {
+    spec: { template: { spec: { containers: [{ name: container, imagePullPolicy: 'Always' }] } } },
+  };
   return [
-    `kubectl set image deployment/${target.name} ${container}=${pinnedTo} ${ns}`,
-    `kubefresh pin FILE.yaml   # pin the manifest by digest so every node runs the same code`,
-    `kubectl patch deployment/${target.name} ${ns} -p '{"spec":{"template":{"spec":{"containers":[{"name":"${container}","imagePullPolicy":"Always"}]}}}}'`,
+    shellCommand(['kubectl', 'set', 'image', `deployment/${target.name}`, `${container}=${pinnedTo}`, ...ns]),
+    `${shellCommand(['kubefresh', 'pin', 'FILE.yaml'])}   ${comment('pin the manifest by digest so every node runs the same code')}`,
+    shellCommand(['kubectl', 'patch', `deployment/${target.name}`, ...ns, '-p', JSON.stringify(always)]),
   ];
 }
 
@@ -134,7 +138,7 @@ export async function restartDeployment(deps: RestartDeps, options: RestartOptio
     throw new KubefreshError(
       'ROLLOUT_PAUSED',
       `deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`,
-      { hint: `kubectl rollout resume deployment/${name} -n ${namespace}` },
+      { hint: shellCommand(['kubectl', 'rollout', 'resume', `deployment/${name}`, '-n', namespace]) },
     );
   }
   const containers = before.deployment.spec?.template?.spec?.containers ?? [];

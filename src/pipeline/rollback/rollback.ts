@@ -3,6 +3,7 @@ import { shortDigest } from '../../core/diagnose/index.js';
 import type { RegistryImage } from '../../core/digest-match/index.js';
 import { parseImageRef } from '../../core/image-ref/index.js';
 import { planRollback, podsOfRevision } from '../../core/rollout/index.js';
+import { shellCommand } from '../../core/shell/index.js';
 import { KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventSink } from '../../ports/events.js';
@@ -104,7 +105,7 @@ export async function rollbackDeployment(
     throw new KubefreshError(
       'ROLLOUT_PAUSED',
       "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again",
-      { hint: `kubectl rollout resume deployment/${name} -n ${namespace}` },
+      { hint: shellCommand(['kubectl', 'rollout', 'resume', `deployment/${name}`, '-n', namespace]) },
     );
   }
   const plan = planRollback(state.deployment, state.replicaSets, options.toRevision ?? 0);
@@ -171,7 +172,7 @@ export async function rollbackDeployment(
       'ROLLOUT_TAG_MOVED',
       `refusing to roll back deployment/${name} to revision ${plan.revision}: its image ${first.image} has moved since that revision ran (then ${shortDigest(first.ran!.digest)}, from ${first.ran!.source === 'pods' ? 'its pods' : first.ran!.source === 'recorded' ? 'the digest kubefresh recorded' : 'the spec'}; now ${shortDigest((first.now as { digest: string }).digest)}), so the rollback would run different code than revision ${plan.revision} did`,
       {
-        hint: `to run exactly what revision ${plan.revision} ran: kubectl set image deployment/${name} ${first.name}=${ref.name()}:${ref.effectiveTag()}@${first.ran!.digest} -n ${namespace}; to roll back to whatever the tag names now: add --allow-moved-tag`,
+        hint: `to run exactly what revision ${plan.revision} ran: ${shellCommand(['kubectl', 'set', 'image', `deployment/${name}`, `${first.name}=${ref.name()}:${ref.effectiveTag()}@${first.ran!.digest}`, '-n', namespace])}; to roll back to whatever the tag names now: add --allow-moved-tag`,
         details: {
           revision: plan.revision,
           containers: moved.map((c) => ({ name: c.name, image: c.image, ran: c.ran, now: c.now })),

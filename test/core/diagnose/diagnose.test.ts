@@ -193,7 +193,7 @@ const CASES: Case[] = [
     code: 'PULL_AUTH',
     message: `pod web-abc-1 on node-1 cannot pull ${IMAGE}: 127.0.0.1:5000 refused the pull without valid credentials (pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed)`,
     commands: [
-      'kubectl create secret docker-registry regcred -n default --docker-server=127.0.0.1:5000 --docker-username=<user> --docker-password=<password>',
+      "kubectl create secret docker-registry regcred -n default --docker-server=127.0.0.1:5000 '--docker-username=<user>' '--docker-password=<password>'",
       `kubectl patch -n default deployment/web -p '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}'`,
     ],
   },
@@ -354,7 +354,7 @@ const CASES: Case[] = [
     ),
     code: 'CONFIG_MISSING',
     message: 'pod p on node-1 cannot start app: Secret db does not exist',
-    commands: ['kubectl create secret generic db -n default --from-literal=KEY=<value>'],
+    commands: ["kubectl create secret generic db -n default '--from-literal=KEY=<value>'"],
   },
   {
     name: 'crash loop with the previous log',
@@ -403,7 +403,7 @@ const CASES: Case[] = [
     ),
     code: 'OOM_KILLED',
     message: 'pod p on node-1 was OOMKilled in app (exit code 137), 2 restarts',
-    commands: ['kubectl set resources -n default deployment/web -c app --limits=memory=<more>'],
+    commands: ["kubectl set resources -n default deployment/web -c app '--limits=memory=<more>'"],
   },
   {
     name: 'unschedulable',
@@ -671,7 +671,7 @@ describe('diagnose: volumes', () => {
       'pod p on node-1 cannot start app: ConfigMap settings does not exist (volume cfg)',
     );
     expect(finding.remedy.commands).toEqual([
-      'kubectl create configmap settings -n default --from-literal=KEY=<value>',
+      "kubectl create configmap settings -n default '--from-literal=KEY=<value>'",
     ]);
   });
 });

@@ -30,7 +30,7 @@ describe('recommend', () => {
   it('PULL_AUTH: a workload gets the secret in its template (new pods); a bare pod through its service account', () => {
     const context = { ...web, registryHost: 'private.local:5000' };
     const create =
-      'kubectl create secret docker-registry regcred -n shop --docker-server=private.local:5000 --docker-username=<user> --docker-password=<password>';
+      "kubectl create secret docker-registry regcred -n shop --docker-server=private.local:5000 '--docker-username=<user>' '--docker-password=<password>'";
     expect(recommend('PULL_AUTH', context).commands).toEqual([
       create,
       `kubectl patch -n shop deployment/web -p '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}'`,
