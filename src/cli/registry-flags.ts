@@ -1,13 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { readCapped } from '../adapters/fs/index.js';
 import {
   ANONYMOUS,
   dockerConfigCredentials,
   dockerConfigDir,
   type RegistryClientOptions,
 } from '../adapters/registry/index.js';
-import { KubefreshError } from '../errors/index.js';
+import { isKubefreshError, KubefreshError } from '../errors/index.js';
 import { processAlive, readSimState, simStateDir } from '../sim/cluster/state.js';
 import type { CliIO } from './io.js';
 
@@ -113,8 +113,9 @@ export async function registryClientOptions(flags: RegistryFlags, io: CliIO): Pr
   if (flags.registryCa !== undefined) {
     const file = resolve(io.cwd, flags.registryCa);
     try {
-      ca = await readFile(file, 'utf8');
+      ca = await readCapped(file, '--registry-ca');
     } catch (err) {
+      if (isKubefreshError(err)) throw err;
       throw new KubefreshError(
         'USAGE_REGISTRY_CA',
         `cannot read --registry-ca "${flags.registryCa}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,

@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { type LintConfig, parseLintConfig } from '../../core/lint/index.js';
 import { KubefreshError } from '../../errors/index.js';
+import { readCapped } from './read-capped.js';
 import { ioError } from './read-inputs.js';
 
 /** The names kubefresh looks for, in each directory from the working directory up to the root. */
@@ -24,11 +25,7 @@ export async function loadLintConfig(
   const shown = explicitPath ?? (relative(cwd, path) || path);
   let text: string;
   try {
-    const info = await stat(path);
-    if (info.size > MAX_CONFIG_SIZE) {
-      throw new KubefreshError('CONFIG_TOO_LARGE', `configuration file "${shown}" is larger than 1 MiB`);
-    }
-    text = await readFile(path, 'utf8');
+    text = await readCapped(path, 'configuration file', MAX_CONFIG_SIZE);
   } catch (err) {
     if (err instanceof KubefreshError) throw err;
     const io = ioError(shown, err);

@@ -9,8 +9,11 @@
  *   or text that is not UTF-8 is reported as skipped, never read as YAML.
  * - Missing or unreadable paths become `IO_*` errors that quote the path; the walk goes on.
  * - `.kubefresh.yaml` is found in the working directory or the nearest parent.
+ * - Configuration files are read with a size cap (`readCapped`), so a device or a huge file fails clearly.
  */
+
 export { CONFIG_FILE_NAMES, loadLintConfig } from './config-file.js';
+export { CONFIG_FILE_LIMIT, readCapped, readCappedSync } from './read-capped.js';
 export {
   DEFAULT_MAX_FILE_SIZE,
   type InputItem,

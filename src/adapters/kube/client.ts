@@ -15,7 +15,7 @@ import type {
   WatchOptions,
 } from '../../ports/kube.js';
 import { type KubeconfigSource, loadKubeConfig } from './config.js';
-import { connectionError, type RequestTarget, statusError } from './errors.js';
+import { connectionError, credentialError, type RequestTarget, statusError } from './errors.js';
 import { RESOURCE_PATHS, resourcePath } from './resources.js';
 
 export interface KubeClientOptions extends KubeconfigSource {
@@ -279,7 +279,11 @@ export class HttpKubeClient implements KubeClient {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     const options: https.RequestOptions = { headers: {} };
-    await this.config.applyToHTTPSOptions(options);
+    try {
+      await this.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw credentialError(error, this.target(method, path), this.config.getCurrentUser()?.exec?.command);
+    }
     const headers: Record<string, string> = {
       ...(options.headers as Record<string, string>),
       accept: 'application/json',
@@ -297,7 +301,14 @@ export class HttpKubeClient implements KubeClient {
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<IncomingMessage>((resolve, reject) => {
       let timedOut = false;
-      const request = transport.request(url, { ...options, method, headers, ...(signal ? { signal } : {}) });
+      let request: http.ClientRequest;
+      try {
+        request = transport.request(url, { ...options, method, headers, ...(signal ? { signal } : {}) });
+      } catch (error) {
+        // A bad certificate or key fails here, while Node builds the TLS context.
+        reject(credentialError(error, target, undefined));
+        return;
+      }
       const timer =
         timed && this.timeoutMs > 0
           ? setTimeout(() => {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubefreshError } from '../../errors/index.js';
+import { yamlProblem } from '../../core/config-text/index.js';
+import { isKubefreshError, KubefreshError } from '../../errors/index.js';
+import { readCappedSync } from '../fs/read-capped.js';
 
 /** Where the kubeconfig comes from, as kubectl resolves it. */
 export interface KubeconfigSource {
@@ -38,19 +40,7 @@ export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
   }
   const config = new KubeConfig();
   for (const [i, file] of present.entries()) {
-    const part = new KubeConfig();
-    try {
-      part.loadFromFile(file);
-    } catch (error) {
-      throw new KubefreshError(
-        'CONFIG_BAD_KUBECONFIG',
-        `cannot read kubeconfig "${file}": ${(error as Error).message}`,
-        {
-          hint: 'check that the file is a kubeconfig (YAML with clusters, users and contexts)',
-          cause: error,
-        },
-      );
-    }
+    const part = readKubeconfigFile(file);
     if (i === 0)
       config.loadFromOptions({
         clusters: part.clusters,
@@ -81,6 +71,45 @@ export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
   }
   allowPlainHttp(config);
   return config;
+}
+
+/**
+ * One kubeconfig file, read with a size cap and checked as YAML before client-node sees it: the
+ * file holds tokens, passwords and keys, and a parser's message quotes the lines around a mistake,
+ * so errors give the file, line, column and what was expected, never its text.
+ */
+function readKubeconfigFile(file: string): KubeConfig {
+  let text: string;
+  try {
+    text = readCappedSync(file, 'kubeconfig');
+  } catch (error) {
+    if (isKubefreshError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new KubefreshError('CONFIG_BAD_KUBECONFIG', `cannot read kubeconfig "${file}": ${code}`, {
+      hint: 'check the path and its permissions',
+    });
+  }
+  const problem = yamlProblem(text, { uniqueKeys: false });
+  if (problem !== undefined) {
+    throw new KubefreshError(
+      'CONFIG_BAD_KUBECONFIG',
+      `kubeconfig "${file}" is not valid YAML at line ${problem.line}, column ${problem.column}: ${problem.reason}`,
+      { hint: 'fix the file at that line (kubectl config view shows what kubectl reads)' },
+    );
+  }
+  const part = new KubeConfig();
+  try {
+    part.loadFromString(text);
+  } catch (error) {
+    // client-node's own checks name a field ("users[0].name is missing"); anything else it says
+    // may come from a parser and quote the file, so only that shape is passed on.
+    const said = (error as Error).message ?? '';
+    const field = /^[\w.[\]]+ is missing$/.test(said) ? `: ${said}` : '';
+    throw new KubefreshError('CONFIG_BAD_KUBECONFIG', `kubeconfig "${file}" is not a kubeconfig${field}`, {
+      hint: 'expected YAML with clusters, users and contexts (kubectl config view shows the shape)',
+    });
+  }
+  return part;
 }
 
 /** KUBECONFIG merging: entries of later files only fill names the earlier ones lack. */

@@ -120,6 +120,40 @@ export function connectionError(error: unknown, target: RequestTarget, timedOut:
   return new KubefreshError('KUBE_UNREACHABLE', redact(what), { hint: HINT_REACH, cause: error, details });
 }
 
+/**
+ * The kubeconfig's credentials could not be used: an exec plugin failed, or a certificate or key
+ * is not PEM or the pair does not match. Nothing the plugin printed or the file holds is quoted:
+ * either may carry a secret. The context and the field to look at are named instead.
+ */
+export function credentialError(
+  error: unknown,
+  target: RequestTarget,
+  execCommand: string | undefined,
+): KubefreshError {
+  if (isKubefreshError(error)) return error;
+  const message = (error as Error | undefined)?.message ?? '';
+  const details = { context: target.context, server: target.server };
+  if (execCommand !== undefined) {
+    return new KubefreshError(
+      'KUBE_CREDENTIALS',
+      `the exec credential plugin "${execCommand}" of context "${target.context}" failed`,
+      {
+        hint: `run the plugin's command from the kubeconfig (users[].user.exec) yourself to see why; kubectl runs the same plugin`,
+        details,
+      },
+    );
+  }
+  const what = /key values mismatch/i.test(message)
+    ? 'its client certificate and client key do not belong together'
+    : /PEM|no start line|base64|DECODER|ASN1|asn1|wrong tag|bad decrypt|unsupported/.test(message)
+      ? 'a certificate or key in it is not valid PEM (certificate-authority-data, client-certificate-data or client-key-data, or the files they name)'
+      : 'its TLS settings cannot be used';
+  return new KubefreshError('KUBE_CREDENTIALS', `the kubeconfig of context "${target.context}": ${what}`, {
+    hint: 'compare the file with what the cluster issued (on K3s: /etc/rancher/k3s/k3s.yaml)',
+    details,
+  });
+}
+
 function hostOf(server: string): string {
   try {
     return new URL(server).host;

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KubefreshError } from '../../errors/index.js';
+import { jsonProblem } from '../../core/config-text/index.js';
+import { isKubefreshError, KubefreshError } from '../../errors/index.js';
+import { readCapped } from '../fs/read-capped.js';
 
 /** What a registry login gives us: a user and password, or a token. Never printed. */
 export type Credential =
@@ -71,25 +72,25 @@ export function dockerConfigCredentials(options: DockerConfigOptions): Credentia
   const file = join(options.configDir, 'config.json');
   let loaded: Promise<DockerConfigFile> | undefined;
   const load = (): Promise<DockerConfigFile> => {
-    loaded ??= readFile(file, 'utf8').then(
+    loaded ??= readCapped(file, 'Docker config').then(
       (text) => {
-        try {
-          const json = JSON.parse(text) as unknown;
-          if (typeof json !== 'object' || json === null || Array.isArray(json))
-            throw new Error('not an object');
-          return json as DockerConfigFile;
-        } catch (err) {
-          throw new KubefreshError(
-            'CONFIG_DOCKER_CONFIG',
-            `cannot read Docker config ${file}: not valid JSON`,
-            {
-              hint: 'fix the file (docker login rewrites it), or point DOCKER_CONFIG at another directory',
-              cause: err,
-            },
-          );
+        // The file holds passwords: a problem is its line and column, never its text (V8's
+        // JSON.parse message quotes the input, so it is not even kept as a cause).
+        const problem = jsonProblem(text);
+        const json = problem === undefined ? (JSON.parse(text) as unknown) : undefined;
+        if (problem !== undefined || typeof json !== 'object' || json === null || Array.isArray(json)) {
+          const where =
+            problem === undefined
+              ? 'expected a JSON object'
+              : `not valid JSON at line ${problem.line}, column ${problem.column}: ${problem.reason}`;
+          throw new KubefreshError('CONFIG_DOCKER_CONFIG', `cannot read Docker config ${file}: ${where}`, {
+            hint: 'fix the file (docker login rewrites it), or point DOCKER_CONFIG at another directory',
+          });
         }
+        return json as DockerConfigFile;
       },
       (err: NodeJS.ErrnoException) => {
+        if (isKubefreshError(err)) throw err;
         if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return {};
         throw new KubefreshError(
           'CONFIG_DOCKER_CONFIG',

@@ -1,11 +1,11 @@
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
-import { readInputs, STDIN_NAME } from '../../adapters/fs/index.js';
+import { readCapped, readInputs, STDIN_NAME } from '../../adapters/fs/index.js';
 import { formatLock, type ImageLock, parseLock } from '../../core/lock/index.js';
 import { shellCommand } from '../../core/shell/index.js';
-import { EXIT_CODES, KubefreshError, redact } from '../../errors/index.js';
+import { EXIT_CODES, isKubefreshError, KubefreshError, redact } from '../../errors/index.js';
 import {
   type CheckResult,
   checkPinned,
@@ -200,8 +200,9 @@ async function pin(inputs: readonly PinInput[], flags: PinFlags, io: CliIO): Pro
 async function readLock(path: string, io: CliIO): Promise<ImageLock> {
   let text: string;
   try {
-    text = await readFile(resolve(io.cwd, path), 'utf8');
+    text = await readCapped(resolve(io.cwd, path), 'lock file');
   } catch (err) {
+    if (isKubefreshError(err)) throw err;
     throw new KubefreshError(
       'IO_NOT_FOUND',
       `cannot read lock file "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { KubefreshError } from '../../errors/index.js';
+import { yamlProblem } from '../config-text/index.js';
 import type { Severity } from '../findings/index.js';
 import { DEFAULT_MOVING_TAGS } from './moving-tags.js';
 import type { RuleId } from './rule.js';
@@ -104,12 +105,12 @@ export function parseLintConfig(text: string, source: string): LintConfig {
       details: { file: source },
     });
   };
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const { line, col } = lineCounter.linePos(firstError.pos[0]);
+  // A syntax error is said by line, column and a fixed reason: parsers quote the text around it.
+  const problem = doc.errors.length === 0 ? undefined : yamlProblem(text);
+  if (problem !== undefined) {
     throw new KubefreshError(
       'CONFIG_INVALID',
-      `${source}:${line}:${col}: not valid YAML: ${firstError.message}`,
+      `${source}:${problem.line}:${problem.column}: not valid YAML: ${problem.reason}`,
       {
         hint: 'fix the YAML syntax of the configuration file',
         details: { file: source },

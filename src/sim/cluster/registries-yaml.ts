@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { yamlProblem } from '../../core/config-text/index.js';
 import type { HostConfig, MirrorConfig, RegistriesConfig } from '../kubelet/index.js';
 
 /**
@@ -7,12 +8,13 @@ import type { HostConfig, MirrorConfig, RegistriesConfig } from '../kubelet/inde
  * RangeError quoting what is wrong, as K3s refuses to start on a file it cannot read.
  */
 export function parseRegistriesYaml(text: string): RegistriesConfig {
-  let doc: unknown;
-  try {
-    doc = parse(text, { uniqueKeys: true });
-  } catch (error) {
-    throw new RangeError(`registries.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
+  // The file holds registry passwords: a syntax error names its line and column, never its text.
+  const problem = yamlProblem(text);
+  if (problem !== undefined)
+    throw new RangeError(
+      `registries.yaml is not valid YAML at line ${problem.line}, column ${problem.column}: ${problem.reason}`,
+    );
+  const doc: unknown = parse(text, { uniqueKeys: true });
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new RangeError('registries.yaml must be a mapping with mirrors: and/or configs:');

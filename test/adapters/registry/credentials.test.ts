@@ -91,7 +91,13 @@ describe('Docker config.json credentials', () => {
     const bad = config('bad', '{"auths": ');
     await expect(dockerConfigCredentials({ configDir: bad }).get('docker.io')).rejects.toMatchObject({
       code: 'CONFIG_DOCKER_CONFIG',
-      message: `cannot read Docker config ${join(bad, 'config.json')}: not valid JSON`,
+      message: `cannot read Docker config ${join(bad, 'config.json')}: not valid JSON at line 1, column 11: expected a value`,
     });
+    const leaky = config('leaky', '{"auths": {"r": {"auth": "c2VjcmV0", password: "hunter2"}}}');
+    const error = await dockerConfigCredentials({ configDir: leaky })
+      .get('docker.io')
+      .catch((e: Error) => e);
+    expect(String((error as Error).message)).toMatch(/line 1, column 38: unexpected character$/);
+    expect(JSON.stringify(error) + String((error as Error).cause)).not.toMatch(/hunter2|c2VjcmV0/);
   });
 });
