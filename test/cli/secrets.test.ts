@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKubefresh } from '../support/cli.js';
+import { createTestPki, pem } from '../support/test-pki.js';
 
 /** Seeded credentials: none of them, nor their base64, may reach any output. */
 const TOKEN = 'kf-seed-token-9f8e7d6c';
@@ -125,6 +126,25 @@ describe('no credential reaches any output', () => {
         expectNoSeed(result.stdout + result.stderr, label);
       }
     }
+  });
+
+  it('a client certificate with the key of another certificate is named as a mismatch', async () => {
+    const pki = createTestPki(join(dir, 'pki'));
+    const file = join(dir, 'mismatch.yaml');
+    writeFileSync(
+      file,
+      kubeconfig(`- name: u
+  user:
+    client-certificate-data: ${b64(pem(pki.server.cert))}
+    client-key-data: ${b64(pem(pki.wrongName.key))}
+`),
+    );
+    const result = await runKubefresh(['doctor', '--kubeconfig', file, '-v'], { env: { HOME: dir } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      'error: the kubeconfig of context "x": its client certificate and client key do not belong together',
+    );
+    expect(result.stderr).not.toContain('PRIVATE KEY');
   });
 
   it('digest and pin with a malformed and with a rejected Docker login', async () => {
