@@ -20,8 +20,8 @@ export interface TextSink {
 /** The real process's streams; `entry` is the running script. */
 export function processIO(signal?: AbortSignal, entry?: string): CliIO {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: untilClosed(process.stdout),
+    stderr: untilClosed(process.stderr),
     // A getter: touching process.stdin sets up a stream, which only verbs reading `-` need.
     get stdin() {
       return process.stdin;
@@ -31,5 +31,24 @@ export function processIO(signal?: AbortSignal, entry?: string): CliIO {
     stdoutIsTTY: process.stdout.isTTY === true,
     ...(signal ? { signal } : {}),
     ...(entry ? { entry } : {}),
+  };
+}
+
+/**
+ * A process stream that stops taking text once its reader is gone (`kubefresh deploy -o jsonl |
+ * head -1` closes the pipe after one line): the write error is swallowed and later writes are
+ * dropped, so a transaction under way finishes and its exit code says how it ended. Without a
+ * listener, Node would end the process on the EPIPE right after set-image.
+ */
+export function untilClosed(stream: NodeJS.WritableStream): TextSink {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return {
+    write: (text: string) => {
+      if (closed) return false;
+      return stream.write(text);
+    },
   };
 }
