@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
+import { redact } from '../errors/index.js';
 import { processIO } from './io.js';
 import { runCli } from './main.js';
 
@@ -12,8 +13,21 @@ process.on('SIGINT', () => {
   controller.abort(new Error('interrupted'));
 });
 
+// A promise that rejects before its `await` is reached must not end the process half-way through a
+// transaction (Node's default for an unhandled rejection): the code that awaits it later sees the
+// error. One that nothing ever awaits is a bug, said once at the end.
+const unobserved = new Map<Promise<unknown>, unknown>();
+process.on('unhandledRejection', (reason, promise) => unobserved.set(promise, reason));
+process.on('rejectionHandled', (promise) => unobserved.delete(promise));
+
 const code = await runCli(
   process.argv.slice(2),
   processIO(controller.signal, fileURLToPath(import.meta.url)),
 );
+for (const reason of unobserved.values()) {
+  const message = reason instanceof Error ? reason.message : String(reason);
+  process.stderr.write(
+    `warning: an internal step failed unobserved (a bug in kubefresh): ${redact(message)}\n`,
+  );
+}
 process.exitCode = code;

@@ -11,6 +11,7 @@ import type { EventSink } from '../../ports/events.js';
 import type { BuilderName, ImageBuilder } from '../../ports/image-builder.js';
 import type { KubeClient, KubeObject } from '../../ports/kube.js';
 import type { Registry } from '../../ports/registry.js';
+import { observed, resilientKube } from '../retry/index.js';
 import { type PushableImage, pushImage } from './push.js';
 import { registryImageOf } from './registry-image.js';
 import { rollbackTo } from './rollback.js';
@@ -125,6 +126,13 @@ export interface DeployResult {
   readonly elapsedMs: number;
 }
 
+/** `error` as a KubefreshError, wrapping anything else under `code`. */
+function asError(error: unknown, code: 'ROLLOUT_WATCH_FAILED'): KubefreshError {
+  return isKubefreshError(error)
+    ? error
+    : new KubefreshError(code, String((error as Error)?.message ?? error), { cause: error });
+}
+
 function imageParts(text: string): { repo: ImageRef; repoText: string; tag?: string; digest?: string } {
   const ref = parseImageRef(text);
   let repoText = text;
@@ -151,7 +159,9 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   const clock = deps.clock ?? SYSTEM_CLOCK;
   const steps = new Steps(deps.events ?? SILENT, clock);
   const started = clock.now();
-  const { kube, registry } = deps;
+  // Reads and watches survive a flaky API server; a run that changed the cluster must reach a verdict.
+  const kube = resilientKube(deps.kube, clock);
+  const { registry } = deps;
   const { target, signal } = options;
   const parts = imageParts(options.image);
   if (options.tag !== undefined) validateTag(options.tag);
@@ -414,7 +424,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
 
   // --- set image ---
   steps.start('set-image', `setting ${container.name}=${reference}`);
-  const nodesPromise = kube.list<NodeObject & KubeObject>('nodes');
+  const nodesPromise = observed(kube.list<NodeObject & KubeObject>('nodes'));
   let previous: PreviousState;
   let changed: boolean;
   try {
@@ -458,11 +468,17 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
         );
 
   // --- wait + verify ---
-  const nodes = (await nodesPromise).items;
+  // From here the cluster has changed: every error is a failed step with a verdict, never a throw.
+  let nodes: readonly NodeObject[] | undefined;
+  const nodesNow = async () => {
+    nodes ??= (await nodesPromise.catch(() => kube.list<NodeObject & KubeObject>('nodes'))).items;
+    return nodes;
+  };
   const waitAndVerify = async (
     step: 'wait' | 'rollback',
     expectedImage: RegistryImage | undefined,
   ): Promise<{ wait: WaitResult; verification: Verification | undefined }> => {
+    const nodes = await nodesNow();
     const wait = await waitForRollout({ kube, clock, events: { emit: (e) => steps.emit(e) } }, target, {
       container: container.name,
       step,
@@ -486,8 +502,14 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   };
 
   steps.start('wait', `waiting for ${targetText(target)}`);
-  const first = await waitAndVerify('wait', expected);
-  if (first.wait.outcome === 'interrupted') {
+  let first: Awaited<ReturnType<typeof waitAndVerify>> | undefined;
+  let waitError: KubefreshError | undefined;
+  try {
+    first = await waitAndVerify('wait', expected);
+  } catch (error) {
+    waitError = asError(error, 'ROLLOUT_WATCH_FAILED');
+  }
+  if (first?.wait.outcome === 'interrupted') {
     steps.failed('wait', 'INTERRUPTED', 'stopped waiting (interrupted); nothing further was changed');
     return finish({
       outcome: 'interrupted',
@@ -506,7 +528,11 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     });
   }
   let failure: DeployResult['failure'];
-  if (first.wait.outcome === 'done') {
+  if (first === undefined) {
+    const error = waitError ?? new KubefreshError('ROLLOUT_WATCH_FAILED', 'the wait ended without a verdict');
+    failure = { step: 'wait', code: error.code, message: `could not follow the rollout: ${error.message}` };
+    steps.failed('wait', failure.code, failure.message);
+  } else if (first.wait.outcome === 'done') {
     steps.done('wait', first.wait.check?.status.message ?? 'rolled out');
     steps.start('verify', `verifying pods run ${digest}`);
     const v = first.verification!;
@@ -560,7 +586,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     image: deployed,
     changed,
     previous: previousInfo,
-    verification: first.verification,
+    verification: first?.verification,
     failure,
     findings,
   };
@@ -614,7 +640,30 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     warnings.push({ code: 'ROLLBACK_UNVERIFIED', message });
     steps.warning('ROLLBACK_UNVERIFIED', message);
   }
-  const second = await waitAndVerify('rollback', previousExpected);
+  let second: Awaited<ReturnType<typeof waitAndVerify>>;
+  try {
+    second = await waitAndVerify('rollback', previousExpected);
+  } catch (error) {
+    const err = asError(error, 'ROLLOUT_WATCH_FAILED');
+    const message = `the rollback was applied but could not be followed: ${err.message}`;
+    steps.failed('rollback', err.code, message);
+    return finish({
+      ...failedResult,
+      outcome: 'rollback-failed',
+      exitCode: EXIT_CODES.ROLLBACK_FAILED,
+      rollback: {
+        message: rollbackMessage,
+        revision: rollbackRevision,
+        image: previous.image,
+        verification: undefined,
+        error: { code: err.code, message },
+      },
+      resume: [
+        withFlags('kubectl', 'rollout', 'status', targetText(target), ...ns),
+        withAllFlags('kubefresh', 'doctor', targetText(target), ...ns),
+      ],
+    });
+  }
   const rollbackInfo = (
     verification: Verification | undefined,
     error?: { code: string; message: string },

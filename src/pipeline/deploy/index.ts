@@ -24,6 +24,8 @@
  * The library is silent: progress goes to an `EventSink` as typed events (`step:start`,
  * `step:progress` with pod counts, `step:done`, `step:failed{code}`).
  */
+
+export { isRetryable, WRITE_ATTEMPTS, withRetries } from '../retry/index.js';
 export {
   type DeployDeps,
   type DeployOptions,
@@ -34,7 +36,6 @@ export {
 } from './deploy.js';
 export { type PushableImage, type PushSummary, pushImage } from './push.js';
 export { registryImageOf } from './registry-image.js';
-export { isRetryable, WRITE_ATTEMPTS, withRetries } from './retry.js';
 export { type RollbackRequest, type RollbackResult, rollbackTo } from './rollback.js';
 export { type PreviousState, pickContainer, type SetImageResult, setImage } from './set-image.js';
 export { SILENT, Steps, SYSTEM_CLOCK } from './steps.js';

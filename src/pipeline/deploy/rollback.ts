@@ -3,7 +3,7 @@ import { CHANGE_CAUSE_ANNOTATION, isPodReady, planRollback } from '../../core/ro
 import { isKubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { KubeClient, KubeObject } from '../../ports/kube.js';
-import { withRetries } from './retry.js';
+import { withRetries } from '../retry/index.js';
 import { SYSTEM_CLOCK } from './steps.js';
 import type { WorkloadTarget } from './target.js';
 

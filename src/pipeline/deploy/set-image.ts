@@ -3,7 +3,7 @@ import { CHANGE_CAUSE_ANNOTATION, revisionOf } from '../../core/rollout/index.js
 import { KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { KubeClient, KubeObject } from '../../ports/kube.js';
-import { withRetries } from './retry.js';
+import { withRetries } from '../retry/index.js';
 import type { WorkloadTarget } from './target.js';
 
 /** The workload as it was just before kubefresh changed it: what a rollback returns to. */
@@ -64,6 +64,9 @@ export async function setImage(
   input: { container: string | undefined; image: string; changeCause: string },
 ): Promise<SetImageResult> {
   let conflicts = 0;
+  // Set when a patch went out: if its answer was lost (a reset, a 5xx after the write), the next
+  // attempt finds the image already set, and the change is still ours, from this state.
+  let sentFrom: PreviousState | undefined;
   return withRetries(
     clock,
     async () => {
@@ -76,7 +79,12 @@ export async function setImage(
         changeCause: current.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION],
         generation: current.metadata?.generation ?? 0,
       };
-      if (container.image === input.image) return { changed: false, previous, workload: current, conflicts };
+      if (container.image === input.image) {
+        return sentFrom === undefined
+          ? { changed: false, previous, workload: current, conflicts }
+          : { changed: true, previous: sentFrom, workload: current, conflicts };
+      }
+      sentFrom ??= previous;
       const patched = await kube.patch<Workload>(
         target.resource,
         target.namespace,

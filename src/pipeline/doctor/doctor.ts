@@ -9,8 +9,11 @@ import {
   workloadSubjects,
 } from '../../core/diagnose/index.js';
 import type { Finding } from '../../core/findings/index.js';
+import type { Clock } from '../../ports/clock.js';
 import type { KubeClient } from '../../ports/kube.js';
 import type { Registry } from '../../ports/registry.js';
+import { SYSTEM_CLOCK } from '../deploy/steps.js';
+import { resilientKube } from '../retry/index.js';
 import { gatherCluster } from './gather.js';
 import { pullSecretLogins, type RegistryLogin } from './pull-secrets.js';
 import { mapConcurrent, registryFacts } from './registry-facts.js';
@@ -18,6 +21,8 @@ import type { DoctorScope } from './scope.js';
 
 export interface DoctorDeps {
   readonly kube: KubeClient;
+  /** For back-off between retried reads. Default: the wall clock. */
+  readonly clock?: Clock;
   /** The registry as the user reaches it (local docker logins). */
   readonly registry: Registry;
   /** The same registry client with these logins added first (from pull secrets). */
@@ -77,16 +82,17 @@ function crashingContainers(
 /**
  * `kubefresh doctor`: gathers the scope's workloads, pods, nodes and events in a fixed number of
  * list calls, asks the registry about each distinct spec image once (concurrently), reads the
- * previous log of crashing containers, and diagnoses. API failures throw `KUBE_*` errors;
+ * previous log of crashing containers, and diagnoses. API failures that outlast a few retries throw `KUBE_*` errors;
  * registry failures become verdicts (`UNVERIFIABLE`, `NOT_IN_REGISTRY`), never exceptions.
  */
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {
-  const cluster = await gatherCluster(deps.kube, options.scope);
+  const kube = resilientKube(deps.kube, deps.clock ?? SYSTEM_CLOCK);
+  const cluster = await gatherCluster(kube, options.scope);
   const hints: string[] = [];
   let registry = deps.registry;
   if (options.usePullSecrets) {
     const namespace = options.scope.allNamespaces ? undefined : options.scope.namespace;
-    const secrets = await pullSecretLogins(deps.kube, namespace, cluster.pods);
+    const secrets = await pullSecretLogins(kube, namespace, cluster.pods);
     hints.push(...secrets.hints);
     if (secrets.logins.size > 0 && deps.registryWithLogins)
       registry = deps.registryWithLogins(secrets.logins);
@@ -97,7 +103,7 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promi
     registryFacts(registry, images, cluster, options.concurrency ?? 16),
     mapConcurrent(logTargets, 4, async (t) => {
       try {
-        const text = await deps.kube.podLogs(t.namespace, t.pod, {
+        const text = await kube.podLogs(t.namespace, t.pod, {
           container: t.container,
           previous: true,
           tailLines: options.logLines ?? 5,

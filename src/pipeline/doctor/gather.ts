@@ -8,6 +8,7 @@ import {
 } from '../../core/diagnose/index.js';
 import { isKubefreshError } from '../../errors/index.js';
 import type { KubeClient, KubeObject, KubeResource } from '../../ports/kube.js';
+import { observed } from '../retry/index.js';
 import type { DoctorScope, TargetKind } from './scope.js';
 
 /** The cluster half of a snapshot (the registry facts come after). */
@@ -52,14 +53,15 @@ function owners(obj: { metadata?: { ownerReferences?: readonly { uid?: string }[
  */
 export async function gatherCluster(kube: KubeClient, scope: DoctorScope): Promise<ClusterObjects> {
   const namespace = scope.allNamespaces ? undefined : scope.namespace;
-  const nodesP = listOrEmpty<NodeObject & KubeObject>(kube, 'nodes', undefined);
+  // Started before the target is read; `observed` keeps its rejection from ending the process first.
+  const nodesP = observed(listOrEmpty<NodeObject & KubeObject>(kube, 'nodes', undefined));
   if (scope.target !== undefined) {
     const target = await kube.get<KubeObject>(
       TARGET_RESOURCES[scope.target.kind],
       scope.namespace,
       scope.target.name,
     );
-    const eventsP = listOrEmpty<EventObject & KubeObject>(kube, 'events', scope.namespace);
+    const eventsP = observed(listOrEmpty<EventObject & KubeObject>(kube, 'events', scope.namespace));
     if (scope.target.kind === 'pod') {
       const [nodes, events] = await Promise.all([nodesP, eventsP]);
       return {

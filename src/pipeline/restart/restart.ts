@@ -19,6 +19,7 @@ import {
   waitForRollout,
 } from '../deploy/index.js';
 import { readDeployment, recordRevisionDigests } from '../history/index.js';
+import { resilientKube, withRetries } from '../retry/index.js';
 import { distinctDigests, lookup, type PodDigest, podDigests, type RegistryLookup, runs } from './digests.js';
 
 /** kubectl's template annotation for `rollout restart`. */
@@ -130,7 +131,8 @@ function fixesFor(
 export async function restartDeployment(deps: RestartDeps, options: RestartOptions): Promise<RestartResult> {
   const clock = deps.clock ?? SYSTEM_CLOCK;
   const steps = new Steps(deps.events ?? SILENT, clock);
-  const { kube } = deps;
+  // Reads and watches survive a flaky API server (see pipeline/retry).
+  const kube = resilientKube(deps.kube, clock);
   const { namespace, name } = options;
   const target: WorkloadTarget = { kind: 'Deployment', resource: 'deployments', namespace, name };
   const before = await readDeployment(kube, namespace, name);
@@ -182,12 +184,15 @@ export async function restartDeployment(deps: RestartDeps, options: RestartOptio
   if (previous === rfc3339(clock.now())) await clock.sleep(1000 - (clock.now() % 1000) + 1);
   const restartedAt = rfc3339(clock.now());
   steps.start('wait', `restarting deployment/${name} (${RESTARTED_AT_ANNOTATION}=${restartedAt})`);
-  await kube.patch(
-    'deployments',
-    namespace,
-    name,
-    { spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: restartedAt } } } } },
-    'strategic',
+  // The same annotation value twice is the same patch, so a lost answer can be sent again.
+  await withRetries(clock, () =>
+    kube.patch(
+      'deployments',
+      namespace,
+      name,
+      { spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: restartedAt } } } } },
+      'strategic',
+    ),
   );
   const wait = await waitForRollout({ kube, clock, events: deps.events ?? SILENT }, target, {
     ...(options.signal === undefined ? {} : { signal: options.signal }),

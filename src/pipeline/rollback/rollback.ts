@@ -22,6 +22,7 @@ import {
 } from '../deploy/index.js';
 import { buildHistory, knownDigest, readDeployment, recordRevisionDigests } from '../history/index.js';
 import { lookup, type PodDigest, podDigests } from '../restart/index.js';
+import { resilientKube } from '../retry/index.js';
 
 export interface RollbackDeps {
   readonly kube: KubeClient;
@@ -97,7 +98,8 @@ export async function rollbackDeployment(
   const clock = deps.clock ?? SYSTEM_CLOCK;
   const events = deps.events ?? SILENT;
   const steps = new Steps(events, clock);
-  const { kube } = deps;
+  // Reads and watches survive a flaky API server (see pipeline/retry).
+  const kube = resilientKube(deps.kube, clock);
   const { namespace, name } = options;
   const target: WorkloadTarget = { kind: 'Deployment', resource: 'deployments', namespace, name };
   const state = await readDeployment(kube, namespace, name);

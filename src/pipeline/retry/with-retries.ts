@@ -1,5 +1,6 @@
 import { isKubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
+import { isTransient } from './resilient-kube.js';
 
 /** Attempts for a write that meets 409 Conflict or a 5xx; each re-reads before writing again. */
 export const WRITE_ATTEMPTS = 8;
@@ -9,9 +10,7 @@ const BACKOFF_MS = [50, 100, 200, 400, 800, 1000, 1000];
 export function isRetryable(error: unknown): boolean {
   return (
     isKubefreshError(error) &&
-    (error.code === 'KUBE_CONFLICT' ||
-      error.code === 'KUBE_SERVER_ERROR' ||
-      error.code === 'KUBE_UNREACHABLE')
+    (error.code === 'KUBE_CONFLICT' || error.code === 'KUBE_UNREACHABLE' || isTransient(error, true))
   );
 }
 
