@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readCapped } from '../adapters/fs/index.js';
@@ -51,7 +52,14 @@ export function addRegistryFlags(command: Command): Command {
     .addOption(
       new Option('--resolve <host=address>', 'reach this registry host name at this IP address; repeatable')
         .argParser((value: string, previous: string[] = []) => {
-          if (!/^[^=\s]+=[0-9a-fA-F.:]+$/.test(value)) {
+          const [host, address, extra] = value.split('=');
+          if (
+            !host ||
+            /\s/.test(host) ||
+            extra !== undefined ||
+            address === undefined ||
+            isIP(address) === 0
+          ) {
             throw new InvalidArgumentError(
               `expected HOST=ADDRESS such as registry.local=10.0.0.5, got ${JSON.stringify(value)}`,
             );
@@ -166,12 +174,18 @@ function parseHost(value: string): string {
   return host.toLowerCase();
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `30s`, `500ms`, `2m`, `1.5s` or a bare number of seconds → milliseconds. */
 export function parseDuration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's']! : Number.NaN;
+  // Node's timers hold 32 bits of milliseconds; a longer one fires at once (600h became 1 ms).
+  if (ms > MAX_TIMER_MS) {
+    throw new InvalidArgumentError(`expected a duration of at most 24d (596h), got ${JSON.stringify(value)}`);
+  }
   if (!Number.isFinite(ms) || ms <= 0) {
     throw new InvalidArgumentError(
       `expected a positive duration such as 30s, 500ms or 2m, got ${JSON.stringify(value)}`,

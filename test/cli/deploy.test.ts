@@ -166,7 +166,7 @@ describe('kubefresh deploy (CLI)', () => {
     [['deployment/nope', '--image', 'r.local/x', '--no-build', '--tag', 'v1'], 3, 'nope'],
     [
       ['deployment/web', '--image', 'r.local/x', '--no-build', '--tag', 'v1', '-c', 'sidecar'],
-      3,
+      2,
       'unable to find container named "sidecar"',
     ],
   ])('usage and input errors: %j → exit %i', async (args, code, text) => {

@@ -23,6 +23,7 @@ export async function loadLintConfig(
   const path = explicitPath === undefined ? await findConfigFile(cwd) : resolve(cwd, explicitPath);
   if (path === undefined) return undefined;
   const shown = explicitPath ?? (relative(cwd, path) || path);
+  if (explicitPath === undefined) await refuseForeign(path, shown);
   let text: string;
   try {
     text = await readCapped(path, 'configuration file', MAX_CONFIG_SIZE);
@@ -32,6 +33,27 @@ export async function loadLintConfig(
     throw new KubefreshError('CONFIG_UNREADABLE', io.message, { hint: 'check --config', cause: err });
   }
   return { file: shown, config: parseLintConfig(text, shown) };
+}
+
+/**
+ * A config file found by walking up (not named with `--config`) is used only when it is yours and
+ * nobody else may write it, as git does with `safe.directory`: in a shared `/tmp` or a checkout of
+ * someone else's, a planted `.kubefresh.yaml` would silently turn rules off.
+ */
+async function refuseForeign(path: string, shown: string): Promise<void> {
+  const info = await stat(path);
+  const uid = process.getuid?.();
+  const foreign = uid !== undefined && info.uid !== uid;
+  const writable = (info.mode & 0o002) !== 0;
+  if (!foreign && !writable) return;
+  throw new KubefreshError(
+    'CONFIG_UNSAFE',
+    `refusing to use "${shown}": ${foreign ? `it is owned by uid ${info.uid}, not by you (uid ${uid})` : 'anyone may write it'}`,
+    {
+      hint: `use it anyway with --config ${shown}, or ignore config files with --no-config`,
+      details: { file: shown },
+    },
+  );
 }
 
 async function findConfigFile(cwd: string): Promise<string | undefined> {

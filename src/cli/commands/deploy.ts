@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseTagStrategy, type TagStrategy, validateTag } from '../../core/tag-strategy/index.js';
 import { KubefreshError, redact } from '../../errors/index.js';
@@ -52,13 +54,25 @@ function source(flags: DeployFlags, cwd: string): ImageSource {
       `${chosen.join(' and ')} cannot be used together: pick one image source`,
     );
   }
-  const { resolve } = { resolve: (p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`) };
-  if (flags.fromOci !== undefined) return { kind: 'oci', path: resolve(flags.fromOci) };
-  if (flags.fromTar !== undefined) return { kind: 'tar', path: resolve(flags.fromTar) };
+  // Checked before anything else, so --dry-run cannot plan a build of a directory that is not there.
+  const existing = (flag: string, path: string, kind: 'directory' | 'any') => {
+    const full = resolve(cwd, path);
+    const info = statSync(full, { throwIfNoEntry: false });
+    if (info === undefined || (kind === 'directory' && !info.isDirectory())) {
+      throw new KubefreshError(
+        'USAGE_NO_SUCH_PATH',
+        `${flag} "${path}" ${info === undefined ? 'does not exist' : 'is not a directory'}`,
+        { hint: kind === 'directory' ? 'pass the directory holding the Dockerfile' : 'check the path' },
+      );
+    }
+    return full;
+  };
+  if (flags.fromOci !== undefined) return { kind: 'oci', path: existing('--from-oci', flags.fromOci, 'any') };
+  if (flags.fromTar !== undefined) return { kind: 'tar', path: existing('--from-tar', flags.fromTar, 'any') };
   if (!flags.build) return { kind: 'none' };
   return {
     kind: 'build',
-    context: resolve(flags.buildContext),
+    context: existing('--context-dir', flags.buildContext, 'directory'),
     ...(flags.file === undefined ? {} : { file: flags.file }),
     ...(flags.builder === undefined ? {} : { builder: flags.builder }),
   };

@@ -202,8 +202,9 @@ async function runLint(
     if (!quiet) {
       const { files, documents, containers } = linter.stats;
       const counts = `${files} file${files === 1 ? '' : 's'}, ${documents} document${documents === 1 ? '' : 's'}, ${containers} container${containers === 1 ? '' : 's'}`;
+      const using = loaded === undefined ? '' : `, config ${loaded.file}`;
       io.stdout.write(
-        `${findings.length === 0 ? colors.green('no findings') : severitySummary(findings)} (${counts})\n`,
+        `${findings.length === 0 ? colors.green('no findings') : severitySummary(findings)} (${counts}${using})\n`,
       );
     }
   }

@@ -36,7 +36,7 @@ export function pickContainer(
   if (name !== undefined) {
     const found = containers.find((c) => c.name === name);
     if (found === undefined) {
-      throw new KubefreshError('DEPLOY_NO_CONTAINER', `unable to find container named "${name}"`, {
+      throw new KubefreshError('USAGE_NO_SUCH_CONTAINER', `unable to find container named "${name}"`, {
         hint: `containers of ${workload.kind?.toLowerCase()}/${workload.metadata?.name}: ${containers.map((c) => c.name).join(', ')}`,
       });
     }

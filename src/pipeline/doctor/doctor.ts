@@ -88,6 +88,10 @@ function crashingContainers(
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {
   const kube = resilientKube(deps.kube, deps.clock ?? SYSTEM_CLOCK);
   const cluster = await gatherCluster(kube, options.scope);
+  // An empty namespace and a misspelled one look the same in lists; only the latter is an error.
+  const { scope } = options;
+  if (!scope.allNamespaces && scope.target === undefined && cluster.workloads.length === 0)
+    await kube.get('namespaces', undefined, scope.namespace);
   const hints: string[] = [];
   let registry = deps.registry;
   if (options.usePullSecrets) {

@@ -8,7 +8,7 @@ import { observed, resilientKube } from '../../../src/pipeline/retry/index.js';
 import type { KubeObject, WatchEvent } from '../../../src/ports/kube.js';
 import { type SimCluster, startSimCluster } from '../../../src/sim/cluster/index.js';
 
-describe('resilientKube against a sim API server that fails half its requests', () => {
+describe('resilientKube against a sim API server that fails a share of its requests', () => {
   let cluster: SimCluster;
   beforeAll(async () => {
     cluster = await startSimCluster({ nodes: 1, withRegistry: false });
@@ -18,7 +18,7 @@ describe('resilientKube against a sim API server that fails half its requests', 
   });
 
   it('reads that fail with 500 are retried until they succeed; the bare client gives up', async () => {
-    cluster.api.setFaults({ errorRate: 0.5 });
+    cluster.api.setFaults({ errorRate: 0.3 });
     try {
       const bare = new HttpKubeClient({ kubeconfig: cluster.kubeconfigPath });
       const kube = resilientKube(bare, SYSTEM_CLOCK, { attempts: 12 });
