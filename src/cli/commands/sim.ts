@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ interface StartFlags {
   readonly registryPort: string;
   readonly speed: string;
   readonly detach?: boolean;
+  readonly force?: boolean;
   readonly allowExternalRegistries?: boolean;
   readonly errorRate?: string;
   readonly conflictRate?: string;
@@ -77,9 +79,9 @@ function keyValues(items: readonly string[], flag: string): Record<string, strin
 const stateDirOf = (context: CommandContext): string => simStateDir(context.io.env);
 
 async function runningState(context: CommandContext) {
-  const { readSimState, processAlive } = await simCluster();
+  const { readSimState } = await simCluster();
   const state = await readSimState(stateDirOf(context));
-  if (!state || !processAlive(state.pid)) {
+  if (!state || !(await answers(state))) {
     throw new KubefreshError('SIM_NOT_RUNNING', 'no simulated cluster is running', {
       hint: 'start one with: kubefresh sim start --detach',
     });
@@ -87,14 +89,42 @@ async function runningState(context: CommandContext) {
   return state;
 }
 
-async function admin(adminUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+/** The endpoint a cluster process serves for the other `sim` verbs, with its secret. */
+interface AdminEndpoint {
+  readonly adminUrl: string;
+  readonly adminToken?: string;
+}
+
+/**
+ * Whether the recorded cluster is alive and ours: its process exists and its admin endpoint
+ * answers to the recorded secret. A pid alone is not enough: after a crash or a reboot the pid may
+ * belong to any other process.
+ */
+async function answers(state: AdminEndpoint & { pid: number }): Promise<boolean> {
+  const { processAlive } = await simCluster();
+  if (!processAlive(state.pid)) return false;
+  return admin(state, 'GET', '/status').then(
+    () => true,
+    () => false,
+  );
+}
+
+async function admin(
+  endpoint: AdminEndpoint,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const { adminUrl } = endpoint;
   let response: Response;
   try {
     response = await fetch(`${adminUrl}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: {
+        authorization: `Bearer ${endpoint.adminToken ?? ''}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
     throw new KubefreshError('SIM_UNREACHABLE', `the simulated cluster at ${adminUrl} did not answer`, {
@@ -181,6 +211,7 @@ function startCommand(context: CommandContext): Command {
     .option('--arch <list>', 'node architectures, comma-separated, cycled over the nodes', 'amd64')
     .option('--port <port>', 'API server port on 127.0.0.1 (0: any free port)', '0')
     .option('--kubeconfig <file>', 'write the kubeconfig here (default: in the sim state directory)')
+    .option('--force', 'with --kubeconfig: replace a file that is already there')
     .option('--with-registry', 'run an OCI registry on the server node (default)')
     .option('--no-registry', 'run no registry')
     .option('--registry-port <port>', 'registry port on 127.0.0.1 (0: any free port)', '0')
@@ -244,7 +275,8 @@ async function runStart(flags: StartFlags, context: CommandContext, command: Com
     : join(dir, 'kubeconfig.yaml');
   const sim = await simCluster();
   const existing = await sim.readSimState(dir);
-  if (existing && sim.processAlive(existing.pid)) {
+  // A stale state file (a crash, a reboot) names a pid that may now be anyone's: it blocks nothing.
+  if (existing && (await answers(existing))) {
     throw new KubefreshError(
       'SIM_ALREADY_RUNNING',
       `a simulated cluster is already running (pid ${existing.pid}, ${existing.apiUrl})`,
@@ -252,6 +284,12 @@ async function runStart(flags: StartFlags, context: CommandContext, command: Com
         hint: 'stop it with kubefresh sim stop, or set KUBEFRESH_SIM_DIR to run another',
       },
     );
+  }
+  // A kubeconfig is a user's credentials to every cluster they use: never replaced unasked.
+  if (flags.kubeconfig !== undefined && flags.force !== true && existsSync(kubeconfigPath)) {
+    throw new KubefreshError('USAGE_KUBECONFIG_EXISTS', `--kubeconfig "${flags.kubeconfig}" already exists`, {
+      hint: 'pass another path (or none: the sim keeps its own), or --force to replace that file',
+    });
   }
   await mkdir(dir, { recursive: true });
   if (flags.detach) return detach(context, dir, kubeconfigPath, command);
@@ -284,6 +322,7 @@ async function runStart(flags: StartFlags, context: CommandContext, command: Com
     apiUrl: cluster.apiUrl,
     kubeconfigPath,
     adminUrl: adminServer.url,
+    adminToken: adminServer.token,
     registry: registry ? { name: registry.name, localName: registry.localName, url: registry.url } : null,
     nodes: cluster.nodeNames.map((name) => ({
       name,
@@ -346,12 +385,17 @@ async function detach(
   const args = (simIndex >= 0 ? argv.slice(simIndex) : ['sim', 'start']).filter((a) => a !== '--detach');
   const logFile = join(dir, 'sim.log');
   const log = await open(logFile, 'w');
-  const child = spawn(process.execPath, [...process.execArgv, bin, ...args, '--kubeconfig', kubeconfigPath], {
-    detached: true,
-    stdio: ['ignore', log.fd, log.fd],
-    cwd: io.cwd,
-    env: { ...process.env, ...io.env, KUBEFRESH_SIM_DIR: dir, KUBEFRESH_SIM_LOG: logFile },
-  });
+  // The parent checked the kubeconfig path; the child writes it.
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, bin, ...args, '--kubeconfig', kubeconfigPath, '--force'],
+    {
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+      cwd: io.cwd,
+      env: { ...process.env, ...io.env, KUBEFRESH_SIM_DIR: dir, KUBEFRESH_SIM_LOG: logFile },
+    },
+  );
   let exited: number | null | undefined;
   child.on('exit', (code) => {
     exited = code;
@@ -399,12 +443,19 @@ function stopCommand(context: CommandContext): Command {
       const sim = await simCluster();
       const dir = stateDirOf(context);
       const state = await sim.readSimState(dir);
-      if (!state || !sim.processAlive(state.pid)) {
+      // Only a process that answers to the recorded secret is signalled: a stale pid may be anyone's.
+      if (!state || !(await answers(state))) {
         await sim.removeSimState(dir);
-        if (!context.globals(command).quiet) io.stdout.write('no simulated cluster is running\n');
+        if (!context.globals(command).quiet) {
+          io.stdout.write(
+            state && sim.processAlive(state.pid)
+              ? `no simulated cluster is running (pid ${state.pid} is another process now; left alone)\n`
+              : 'no simulated cluster is running\n',
+          );
+        }
         return;
       }
-      await admin(state.adminUrl, 'POST', '/stop').catch(() => process.kill(state.pid, 'SIGTERM'));
+      await admin(state, 'POST', '/stop').catch(() => process.kill(state.pid, 'SIGTERM'));
       const deadline = Date.now() + 15_000;
       while (sim.processAlive(state.pid) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
@@ -425,7 +476,7 @@ function statusCommand(context: CommandContext): Command {
     )
     .action(async (flags: { output: string }) => {
       const state = await runningState(context);
-      const live = (await admin(state.adminUrl, 'GET', '/status')) as { pods: number; deployments: number };
+      const live = (await admin(state, 'GET', '/status')) as { pods: number; deployments: number };
       const { io } = context;
       if (flags.output === 'json') {
         io.stdout.write(`${JSON.stringify({ ...state, ...live }, null, 2)}\n`);
@@ -460,7 +511,7 @@ function nodeCommand(context: CommandContext): Command {
       )
       .action(async (name: string, flags: { output: string }) => {
         const state = await runningState(context);
-        const images = (await admin(state.adminUrl, 'GET', `/nodes/${encodeURIComponent(name)}/images`)) as {
+        const images = (await admin(state, 'GET', `/nodes/${encodeURIComponent(name)}/images`)) as {
           id: string;
           repoTags: string[];
           repoDigests: string[];
@@ -504,7 +555,7 @@ function nodeCommand(context: CommandContext): Command {
         parseImageRef(ref);
         const state = await runningState(context);
         const { spec, platforms } = await imageSpec(flags);
-        const stored = (await admin(state.adminUrl, 'POST', `/nodes/${encodeURIComponent(name)}/images`, {
+        const stored = (await admin(state, 'POST', `/nodes/${encodeURIComponent(name)}/images`, {
           reference: ref,
           spec,
           platforms,
@@ -529,7 +580,7 @@ function nodeCommand(context: CommandContext): Command {
       .action(async (name: string, ref: string) => {
         const state = await runningState(context);
         const result = (await admin(
-          state.adminUrl,
+          state,
           'DELETE',
           `/nodes/${encodeURIComponent(name)}/images?reference=${encodeURIComponent(ref)}`,
         )) as { removed: boolean };
@@ -571,7 +622,7 @@ ${examples([
           );
         }
         for (const name of targets) {
-          await admin(state.adminUrl, 'PUT', `/nodes/${encodeURIComponent(name)}/registries`, { yaml });
+          await admin(state, 'PUT', `/nodes/${encodeURIComponent(name)}/registries`, { yaml });
         }
         context.io.stdout.write(
           `registries.yaml applied on ${targets.join(', ')}; the next pull on ${targets.length === 1 ? 'that node' : 'each'} uses it\n`,

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildImage, buildMultiPlatformImage, type ImageSpec } from '../images/index.js';
@@ -13,6 +14,8 @@ export interface ImportRequest {
 
 export interface AdminServer {
   readonly url: string;
+  /** The secret every request must send as `Authorization: Bearer …` (kept in the 0600 state file). */
+  readonly token: string;
   close(): Promise<void>;
 }
 
@@ -21,9 +24,17 @@ export interface AdminServer {
  * caches live in this process, so `sim node images|import|rmi` and `sim stop` come through here.
  * `GET /status`, `GET|POST|DELETE /nodes/NODE/images[?reference=REF]`, `PUT /nodes/NODE/registries`
  * (`{"yaml": "<registries.yaml text>"}`), `POST /stop`.
+ *
+ * Any local process, and any web page through the browser, can reach 127.0.0.1; so every request
+ * must carry the per-cluster secret, name this endpoint in its Host header (no DNS rebinding), and
+ * not come from a browser (no Origin, no Sec-Fetch headers: a page cannot stop the cluster).
  */
 export async function startAdminServer(cluster: SimCluster, onStop: () => void): Promise<AdminServer> {
+  const token = randomBytes(32).toString('hex');
+  let port = 0;
   const server = createServer((req, res) => {
+    const refused = refusal(req, token, port);
+    if (refused !== undefined) return send(res, refused.status, { error: refused.error });
     handle(cluster, onStop, req, res).catch((error: unknown) =>
       send(res, error instanceof RangeError ? 404 : 400, {
         error: (error as Error).message ?? String(error),
@@ -34,15 +45,34 @@ export async function startAdminServer(cluster: SimCluster, onStop: () => void):
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
+    token,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** Why a request is not let in, or undefined when it may be. */
+function refusal(
+  req: IncomingMessage,
+  token: string,
+  port: number,
+): { status: number; error: string } | undefined {
+  const host = req.headers.host ?? '';
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
+    return { status: 403, error: `the admin endpoint answers only to Host 127.0.0.1:${port}` };
+  if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] !== undefined)
+    return { status: 403, error: 'the admin endpoint does not answer browsers' };
+  const sent = Buffer.from(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (sent.length !== expected.length || !timingSafeEqual(sent, expected))
+    return { status: 401, error: 'the admin endpoint needs the token from the sim state file' };
+  return undefined;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

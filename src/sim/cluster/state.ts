@@ -9,6 +9,8 @@ export interface SimState {
   readonly kubeconfigPath: string;
   /** The cluster process's own admin endpoint (node images, stop). */
   readonly adminUrl: string;
+  /** The admin endpoint's secret; the state file is readable by its owner only. */
+  readonly adminToken: string;
   readonly registry: { readonly name: string; readonly localName: string; readonly url: string } | null;
   readonly nodes: readonly { readonly name: string; readonly role: string; readonly architecture: string }[];
   readonly speed: number;
