@@ -73,6 +73,7 @@ describe('kubefresh pin --check', () => {
       ],
       pinned: 0,
       failures: [],
+      skipped: 0,
     });
   });
 

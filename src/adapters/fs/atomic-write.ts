@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KubefreshError } from '../../errors/index.js';
 
@@ -17,7 +17,8 @@ export interface AtomicWriteOptions {
  * directory (same file system, so the rename is atomic), is flushed to disk (fsync), gets the old
  * file's mode, and is renamed over the original; the directory is then synced so the rename
  * itself survives a crash. A symlink is followed and its target replaced, so the link stays a link.
- * On failure the temp file is removed and an `IO_WRITE_FAILED` error quotes the path.
+ * On failure the temp file is removed and an `IO_WRITE_FAILED` error quotes the path; temp files a
+ * killed earlier run left beside the file are removed first.
  */
 export async function writeFileAtomic(
   path: string,
@@ -33,6 +34,7 @@ export async function writeFileAtomic(
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(path, err);
   }
   const dir = dirname(target);
+  await removeStaleTemps(dir, basename(target));
   const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   let created = false;
   try {
@@ -52,6 +54,22 @@ export async function writeFileAtomic(
     throw writeError(path, err);
   }
   await syncDirectory(dir);
+}
+
+/** A temp file this old was left by a run that was killed (kill -9, power loss) before its rename. */
+const STALE_TEMP_MS = 60_000;
+
+/** Removes the temp files a killed earlier write of `name` left beside it. */
+async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !/^[0-9a-f]{12}\.tmp$/.test(entry.slice(prefix.length))) continue;
+    const path = join(dir, entry);
+    const info = await stat(path).catch(() => undefined);
+    if (info !== undefined && now - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => undefined);
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -23,3 +23,4 @@ export {
   readInputs,
   STDIN_NAME,
 } from './read-inputs.js';
+export { refusalToRewrite } from './write-guard.js';

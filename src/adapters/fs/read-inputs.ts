@@ -26,7 +26,13 @@ export interface ReadInputsOptions {
 
 /** One input: its text, a reason it was not read as text, or an error reading it. */
 export type InputItem =
-  | { readonly kind: 'text'; readonly file: string; readonly text: string }
+  | {
+      readonly kind: 'text';
+      readonly file: string;
+      readonly text: string;
+      /** The bytes began with a UTF-8 byte-order mark (the text does not: the decoder drops it). */
+      readonly bom?: boolean;
+    }
   | {
       readonly kind: 'skipped';
       readonly file: string;
@@ -172,7 +178,8 @@ function decode(file: string, bytes: Buffer): InputItem {
   }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { kind: 'text', file, text };
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return { kind: 'text', file, text, ...(bom ? { bom } : {}) };
   } catch {
     return {
       kind: 'skipped',

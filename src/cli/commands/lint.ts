@@ -18,6 +18,7 @@ import { renderFindingsJson } from '../render/findings-json.js';
 import { renderSarif } from '../render/findings-sarif.js';
 import { renderFindingsText, severitySummary } from '../render/findings-text.js';
 import { writeData } from '../render/terminal-sink.js';
+import { parseMiB } from '../size-flag.js';
 
 /** What `kubefresh lint` was asked to do, after flags are parsed. */
 interface LintOptions {
@@ -105,13 +106,6 @@ function collectList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...items];
 }
 
-function parseMiB(value: string): number {
-  const mib = Number(value);
-  if (!Number.isFinite(mib) || mib <= 0)
-    throw new InvalidArgumentError(`expected a positive number of MiB, got "${value}"`);
-  return Math.floor(mib * 1024 * 1024);
-}
-
 async function runLint(
   context: CommandContext,
   command: Command,
@@ -140,7 +134,8 @@ async function runLint(
   for await (const input of inputs) {
     order.set(input.file, order.size);
     if (input.kind === 'text') {
-      findings.push(...linter.lintText(input.file, input.text));
+      // A loop, not push(...): spreading 100,000 findings overflows the call stack.
+      for (const finding of linter.lintText(input.file, input.text)) findings.push(finding);
     } else if (input.kind === 'skipped') {
       const id = input.reason === 'binary' ? 'FILE001' : input.reason === 'not-utf8' ? 'FILE002' : 'FILE003';
       const finding = linter.inputFinding(input.file, id, input.message, { size: input.size });
@@ -149,7 +144,7 @@ async function runLint(
       errors.push(input.error);
     }
   }
-  findings.push(...linter.finish());
+  for (const finding of linter.finish()) findings.push(finding);
   // Cross-input findings join the others: inputs in the order they were read, then by position.
   findings.sort(
     (a, b) =>

@@ -1,8 +1,7 @@
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
-import { readCapped, readInputs, STDIN_NAME } from '../../adapters/fs/index.js';
+import { readCapped, readInputs, refusalToRewrite, STDIN_NAME } from '../../adapters/fs/index.js';
 import { formatLock, type ImageLock, parseLock } from '../../core/lock/index.js';
 import { shellCommand } from '../../core/shell/index.js';
 import { EXIT_CODES, isKubefreshError, KubefreshError, redact } from '../../errors/index.js';
@@ -21,6 +20,7 @@ import { addRegistryFlags, type RegistryFlags, registryClientOptions } from '../
 import type { Colors } from '../render/colors.js';
 import { renderError } from '../render/error.js';
 import { writeData } from '../render/terminal-sink.js';
+import { parseMiB } from '../size-flag.js';
 
 /** What `kubefresh pin` was asked to do, after flags are parsed. */
 interface PinFlags extends RegistryFlags {
@@ -31,6 +31,7 @@ interface PinFlags extends RegistryFlags {
   readonly fromLock?: string;
   readonly refresh?: boolean;
   readonly keepGoing?: boolean;
+  readonly maxFileSize?: number;
 }
 
 export function pinCommand(context: CommandContext): Command {
@@ -49,7 +50,8 @@ export function pinCommand(context: CommandContext): Command {
     .option('--lock <file>', 'record what each tag resolved to (digest, media type, time) in this lock file')
     .option('--from-lock <file>', 'pin from a lock file instead of asking registries (offline)')
     .option('--refresh', 'resolve tags again even where a digest is already written, and update it')
-    .option('--keep-going', 'pin the images that resolve even when others fail (default: change nothing)');
+    .option('--keep-going', 'pin the images that resolve even when others fail (default: change nothing)')
+    .option('--max-file-size <MiB>', 'skip (and report) inputs larger than this (default: 16)', parseMiB);
   addRegistryFlags(command);
   return command
     .addHelpText(
@@ -87,12 +89,13 @@ ${examples([
       validate(paths, flags);
       const globals = context.globals(cmd);
       const { io } = context;
-      const inputs = await readAll(paths, io, globals.quiet);
+      const { inputs, skipped } = await readAll(paths, io, flags, globals.quiet);
       if (flags.check) {
         const result = checkPinned(inputs);
-        reportCheck(result, paths, flags, io, context.colors(cmd));
+        reportCheck(result, skipped, paths, flags, io, context.colors(cmd));
+        // A file that could not be read cannot pass the check (a CI gate must not be bypassed).
         context.setExitCode(
-          result.failures.length > 0
+          result.failures.length > 0 || skipped > 0
             ? EXIT_CODES.RUNTIME
             : result.unpinned.length > 0
               ? EXIT_CODES.FINDINGS
@@ -111,12 +114,24 @@ ${examples([
         context.setExitCode(EXIT_CODES.RUNTIME);
         return;
       }
+      const boms = new Set(inputs.filter((i) => i.bom).map((i) => i.source));
       if (flags.write) {
-        for (const file of result.files) {
-          if (file.text !== file.original) await writeInPlace(resolve(io.cwd, file.source), file.text);
+        const written = await writeAll(result.files, boms, paths, io);
+        if (written.error !== undefined) {
+          // Part-way (a full disk): say exactly what changed, and write no lock that would disagree.
+          io.stderr.write(renderError(written.error, { verbose: globals.verbose }).text);
+          io.stderr.write(
+            `rewritten: ${written.done.length === 0 ? 'none' : written.done.join(', ')}; not written: ${written.left.join(', ')}${flags.lock === undefined ? '' : `; ${flags.lock} was not written`}\n`,
+          );
+          context.setExitCode(EXIT_CODES.RUNTIME);
+          return;
         }
+        if (written.skipped > 0) context.setExitCode(EXIT_CODES.RUNTIME);
       } else {
-        writeData(io.stdout, concatenate(result.files.map((f) => f.text)));
+        writeData(
+          io.stdout,
+          concatenate(result.files.map((f) => (boms.has(f.source) ? UTF8_BOM + f.text : f.text))),
+        );
       }
       if (flags.lock !== undefined)
         await writeFileAtomic(resolve(io.cwd, flags.lock), formatLock(result.lock));
@@ -166,20 +181,37 @@ function validate(paths: readonly string[], flags: PinFlags): void {
   }
 }
 
-async function readAll(paths: readonly string[], io: CliIO, quiet: boolean): Promise<PinInput[]> {
+async function readAll(
+  paths: readonly string[],
+  io: CliIO,
+  flags: PinFlags,
+  quiet: boolean,
+): Promise<{ inputs: PinInput[]; skipped: number }> {
   const inputs: PinInput[] = [];
   const errors: KubefreshError[] = [];
-  for await (const item of readInputs(paths, { cwd: io.cwd, stdin: io.stdin })) {
-    if (item.kind === 'text') inputs.push({ source: item.file, text: item.text });
+  let skipped = 0;
+  const options = {
+    cwd: io.cwd,
+    stdin: io.stdin,
+    ...(flags.maxFileSize ? { maxFileSize: flags.maxFileSize } : {}),
+  };
+  for await (const item of readInputs(paths, options)) {
+    if (item.kind === 'text')
+      inputs.push({ source: item.file, text: item.text, ...(item.bom ? { bom: true } : {}) });
     else if (item.kind === 'error') errors.push(item.error);
-    else if (!quiet) io.stderr.write(`warning: ${item.message.replace('not checked', 'not pinned')}\n`);
+    else {
+      skipped++;
+      // With --check it is an error: what cannot be read cannot be said to be pinned.
+      const message = flags.check ? item.message : item.message.replace('not checked', 'not pinned');
+      if (flags.check || !quiet) io.stderr.write(`${flags.check ? 'error' : 'warning'}: ${message}\n`);
+    }
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
     for (const error of errors.slice(0, -1)) io.stderr.write(renderError(error, { verbose: false }).text);
     throw errors[errors.length - 1];
   }
-  return inputs;
+  return { inputs, skipped };
 }
 
 async function pin(inputs: readonly PinInput[], flags: PinFlags, io: CliIO): Promise<PinResult> {
@@ -218,21 +250,42 @@ async function readLock(path: string, io: CliIO): Promise<ImageLock> {
 const UTF8_BOM = '\ufeff';
 
 /** Writes a pinned file in place, keeping a byte-order mark the reader stripped. */
-async function writeInPlace(path: string, text: string): Promise<void> {
-  let bom = false;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const head = Buffer.alloc(3);
-      const { bytesRead } = await handle.read(head, 0, 3, 0);
-      bom = bytesRead === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
-    } finally {
-      await handle.close();
+/**
+ * Rewrites the changed files one by one, skipping (and saying why) any the user's paths do not
+ * cover or that must not be replaced; stops at the first write that fails.
+ */
+async function writeAll(
+  files: readonly { source: string; text: string; original: string }[],
+  boms: ReadonlySet<string>,
+  roots: readonly string[],
+  io: CliIO,
+): Promise<{ done: string[]; left: string[]; skipped: number; error?: KubefreshError }> {
+  const changed = files.filter((f) => f.text !== f.original);
+  const done: string[] = [];
+  let skipped = 0;
+  for (const [i, file] of changed.entries()) {
+    const refusal = await refusalToRewrite(file.source, roots, io.cwd);
+    if (refusal !== undefined) {
+      skipped++;
+      io.stderr.write(`skipped "${file.source}": ${refusal}; it was not pinned\n`);
+      continue;
     }
-  } catch {
-    // The atomic write reports a vanished or unreadable file itself.
+    try {
+      const text =
+        boms.has(file.source) && !file.text.startsWith(UTF8_BOM) ? UTF8_BOM + file.text : file.text;
+      await writeFileAtomic(resolve(io.cwd, file.source), text);
+      done.push(file.source);
+    } catch (error) {
+      const left = changed.slice(i).map((f) => f.source);
+      return {
+        done,
+        left,
+        skipped,
+        error: isKubefreshError(error) ? error : new KubefreshError('IO_WRITE_FAILED', String(error)),
+      };
+    }
   }
-  await writeFileAtomic(path, bom && !text.startsWith(UTF8_BOM) ? UTF8_BOM + text : text);
+  return { done, left: [], skipped };
 }
 
 /** Several inputs on stdout form one YAML stream: each starts a new document. */
@@ -307,6 +360,7 @@ function jsonReport(result: PinResult, written: boolean): string {
 
 function reportCheck(
   result: CheckResult,
+  skipped: number,
   paths: readonly string[],
   flags: PinFlags,
   io: CliIO,
@@ -315,7 +369,7 @@ function reportCheck(
   if (flags.output === 'json') {
     writeData(
       io.stdout,
-      `${JSON.stringify({ unpinned: result.unpinned, pinned: result.pinned, failures: result.failures }, null, 2)}\n`,
+      `${JSON.stringify({ unpinned: result.unpinned, pinned: result.pinned, failures: result.failures, skipped }, null, 2)}\n`,
     );
     return;
   }
@@ -335,6 +389,10 @@ function reportCheck(
         : 'kubefresh pin - (on the same input)';
     io.stdout.write(
       `${result.unpinned.length} of ${total} image${total === 1 ? '' : 's'} not pinned; pin them with: ${fix}\n`,
+    );
+  } else if (skipped > 0) {
+    io.stdout.write(
+      `${total} image${total === 1 ? ' is' : 's are'} pinned, but ${skipped} input${skipped === 1 ? '' : 's'} could not be checked (see above)\n`,
     );
   } else if (result.failures.length === 0) {
     io.stdout.write(`all ${total} image${total === 1 ? ' is' : 's are'} pinned to digests\n`);

@@ -502,13 +502,31 @@ function skipSpaces(line: string, cursor: { pos: number }): void {
   while (line.charCodeAt(cursor.pos) === 0x20) cursor.pos++;
 }
 
+/**
+ * Flow collections nested deeper than this go to the full parser, which works without recursion
+ * limits of its own; no manifest nests `[[[…]]]` this far, and a hostile one must not overflow the stack.
+ */
+const MAX_FLOW_DEPTH = 64;
+
+/** Counts flow nesting on the cursor; past the limit the document is the full parser's. */
+function enterFlow(cursor: { pos: number; depth?: number }): void {
+  cursor.depth = (cursor.depth ?? 0) + 1;
+  if (cursor.depth > MAX_FLOW_DEPTH) throw GIVE_UP;
+}
+
+function leaveFlow(cursor: { pos: number; depth?: number }): void {
+  cursor.depth = (cursor.depth ?? 1) - 1;
+}
+
 function readFlowSeq(line: string, cursor: { pos: number }, lineNo: number): TreeSeq {
   const seq: TreeSeq = { type: 'seq', items: [], line: lineNo, column: cursor.pos + 1 };
+  enterFlow(cursor);
   cursor.pos++;
   for (;;) {
     skipSpaces(line, cursor);
     if (line.charCodeAt(cursor.pos) === 0x5d) {
       cursor.pos++;
+      leaveFlow(cursor);
       return seq;
     }
     seq.items.push(readInline(line, cursor, lineNo, true));
@@ -521,11 +539,13 @@ function readFlowSeq(line: string, cursor: { pos: number }, lineNo: number): Tre
 
 function readFlowMap(line: string, cursor: { pos: number }, lineNo: number): TreeMap {
   const map: TreeMap = { type: 'map', entries: new Map(), line: lineNo, column: cursor.pos + 1 };
+  enterFlow(cursor);
   cursor.pos++;
   for (;;) {
     skipSpaces(line, cursor);
     if (line.charCodeAt(cursor.pos) === 0x7d) {
       cursor.pos++;
+      leaveFlow(cursor);
       return map;
     }
     const key = readInline(line, cursor, lineNo, true);

@@ -117,8 +117,10 @@ export function scanManifest(text: string): ScanResult {
   forEachDocument(text, (doc) => {
     documents++;
     if (doc.slow) slowDocuments++;
-    problems.push(...doc.problems);
-    if (doc.problems.length === 0) workloads.push(...extractWorkloads(doc.root, doc.index));
+    // Loops, not push(...): a List of 100,000 items would overflow the call stack as arguments.
+    for (const problem of doc.problems) problems.push(problem);
+    if (doc.problems.length === 0)
+      for (const workload of extractWorkloads(doc.root, doc.index)) workloads.push(workload);
   });
   return { documents, workloads, problems, slowDocuments };
 }

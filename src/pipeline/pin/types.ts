@@ -5,6 +5,8 @@ import type { Registry } from '../../ports/registry.js';
 export interface PinInput {
   readonly source: string;
   readonly text: string;
+  /** The file began with a UTF-8 byte-order mark, which a rewrite keeps. */
+  readonly bom?: boolean;
 }
 
 /** Whether a container image names a digest: `tag` only, `tag@digest`, or `digest` only. */
