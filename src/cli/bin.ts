@@ -6,12 +6,15 @@ import { runCli } from './main.js';
 
 const controller = new AbortController();
 let interrupts = 0;
-process.on('SIGINT', () => {
-  // The first Ctrl-C asks the running command to stop waiting; a second one ends the process.
+// Ctrl-C, and SIGTERM as a cancelled CI job sends it: the running command stops waiting, changes
+// nothing further and prints how to resume; a second signal ends the process.
+const interrupt = () => {
   interrupts += 1;
   if (interrupts > 1) process.exit(130);
   controller.abort(new Error('interrupted'));
-});
+};
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
 
 // A promise that rejects before its `await` is reached must not end the process half-way through a
 // transaction (Node's default for an unhandled rejection): the code that awaits it later sees the

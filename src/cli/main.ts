@@ -78,6 +78,7 @@ Exit codes:
   3  runtime error (unreadable input, registry or cluster failure)
   4  deploy failed and was rolled back (verified)
   5  deploy failed and could not be rolled back
+  6  deploy was superseded by another change to the same workload (not verified, not undone)
 
 Run 'kubefresh <command> --help' for a command's flags and examples.
 `,

@@ -17,6 +17,11 @@ export const EXIT_CODES = {
   ROLLED_BACK: 4,
   /** deploy: the new revision failed and the rollback failed or was not attempted. */
   ROLLBACK_FAILED: 5,
+  /**
+   * deploy: another change (a second deploy, `kubectl set image`, an undo) replaced this deploy's
+   * revision while it rolled out; kubefresh neither verified nor undid someone else's revision.
+   */
+  SUPERSEDED: 6,
   /** Interrupted by the user (Ctrl-C); nothing further was changed. */
   INTERRUPTED: 130,
 } as const;

@@ -118,7 +118,7 @@ describe('kubefresh deploy under API faults (built CLI, --error-rate 0.3)', () =
         case 5: {
           // Not rolled back: the exact command is printed, and it names the revision before this run.
           expect(run.stdout, label).toMatch(
-            /to roll back:\n\s+kubectl rollout undo deployment\/web-\d+ -n faults --to-revision=1/,
+            /(next|to roll back):\n\s+kubectl rollout undo deployment\/web-\d+ -n faults --to-revision=1/,
           );
           break;
         }

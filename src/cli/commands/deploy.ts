@@ -106,7 +106,7 @@ export function renderDeployText(result: DeployResult, c: Colors): string {
       break;
     case 'verified':
       lines.push(
-        `${c.green('✓ verified')} ${c.bold(what)} runs ${result.image?.reference}${result.changed ? '' : ' (already deployed; re-verified)'} ${took}`,
+        `${c.green('✓ verified')} ${c.bold(what)} runs ${result.image?.reference}${result.changed ? '' : result.resumed ? ' (resumed an earlier run of this deploy)' : ' (already deployed; re-verified)'} ${took}`,
       );
       break;
     case 'rolled-back':
@@ -128,6 +128,10 @@ export function renderDeployText(result: DeployResult, c: Colors): string {
           ? 'not rolled back (--no-rollback): the failed revision is still in place'
           : 'nothing was changed by this run',
       );
+      break;
+    case 'superseded':
+      lines.push(`${c.yellow('⇄ superseded')} ${c.bold(what)}: ${result.failure?.message}`);
+      lines.push('not verified and not rolled back: the revision in place is no longer this deploy’s');
       break;
     case 'interrupted':
       lines.push(`${c.yellow('■ interrupted')} ${c.bold(what)}: stopped; nothing further was changed`);
@@ -176,6 +180,7 @@ export function deployJson(result: DeployResult): Record<string, unknown> {
     container: result.container,
     image: result.image ?? null,
     changed: result.changed,
+    resumed: result.resumed,
     previous: result.previous ?? null,
     verification: result.verification ?? null,
     failure: result.failure ?? null,

@@ -1,4 +1,4 @@
-import type { NodeObject } from '../../core/diagnose/index.js';
+import type { NodeObject, WorkloadObject } from '../../core/diagnose/index.js';
 import type { RegistryImage } from '../../core/digest-match/index.js';
 import type { Finding } from '../../core/findings/index.js';
 import { type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
@@ -15,7 +15,7 @@ import { observed, resilientKube } from '../retry/index.js';
 import { type PushableImage, pushImage } from './push.js';
 import { registryImageOf } from './registry-image.js';
 import { rollbackTo } from './rollback.js';
-import { type PreviousState, pickContainer, setImage } from './set-image.js';
+import { ownEarlierChange, type PreviousState, pickContainer, replacedBy, setImage } from './set-image.js';
 import { SILENT, Steps, SYSTEM_CLOCK } from './steps.js';
 import { targetText, type WorkloadTarget } from './target.js';
 import { desiredPods } from './verify.js';
@@ -86,6 +86,8 @@ export interface DeployOptions {
 export type DeployOutcome =
   | 'verified'
   | 'rolled-back'
+  /** Someone else changed the template during the rollout: nothing was verified or undone (exit 6). */
+  | 'superseded'
   | 'rollback-failed'
   | 'failed'
   | 'interrupted'
@@ -101,6 +103,11 @@ export interface DeployResult {
   readonly image: { readonly reference: string; readonly tag: string; readonly digest: string } | undefined;
   /** False when the workload already ran this exact image: nothing was changed, only verified. */
   readonly changed: boolean;
+  /**
+   * The image was already set by an earlier run of this same deploy that never reached a verdict
+   * (killed after set-image): this run carried its transaction on, rolling back on failure.
+   */
+  readonly resumed: boolean;
   readonly previous: { readonly image: string; readonly revision: number } | undefined;
   readonly verification: Verification | undefined;
   /** Why the new revision failed. */
@@ -188,6 +195,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   const base = {
     target,
     container: container.name,
+    resumed: false,
     findings: [] as readonly Finding[],
     plan: [] as readonly string[],
     resume: [] as readonly string[],
@@ -427,17 +435,30 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
   const nodesPromise = observed(kube.list<NodeObject & KubeObject>('nodes'));
   let previous: PreviousState;
   let changed: boolean;
+  const changeCause = options.changeCause ?? `kubefresh deploy ${reference}`;
   try {
     const set = await setImage(kube, clock, target, {
       container: options.container ?? container.name,
       image: reference,
-      changeCause: options.changeCause ?? `kubefresh deploy ${reference}`,
+      changeCause,
     });
     previous = set.previous;
     changed = set.changed;
     base.conflicts = set.conflicts;
+    const earlier = changed
+      ? undefined
+      : await ownEarlierChange(kube, target, set.workload, container.name, changeCause);
+    if (earlier !== undefined) {
+      previous = earlier;
+      base.resumed = true;
+    }
     if (changed)
       steps.done('set-image', `${targetText(target)} ${container.name}: ${previous.image} → ${reference}`);
+    else if (base.resumed)
+      steps.skipped(
+        'set-image',
+        `${targetText(target)} already runs ${reference}, set by an earlier run of this deploy that ended without a verdict: resuming (on failure, back to ${previous.image})`,
+      );
     else steps.skipped('set-image', `${targetText(target)} already runs ${reference}: re-verifying`);
   } catch (error) {
     steps.failed(
@@ -467,6 +488,9 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
           `${container.name}=${previous.image}`,
         );
 
+  // This run's transaction: its own change, or an earlier run's that it resumed.
+  const acted = changed || base.resumed;
+
   // --- wait + verify ---
   // From here the cluster has changed: every error is a failed step with a verdict, never a throw.
   let nodes: readonly NodeObject[] | undefined;
@@ -485,6 +509,9 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
       ...(signal ? { signal } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+      ...(step === 'wait' && acted
+        ? { replaced: (w: WorkloadObject) => replacedBy(w, container.name, reference, changeCause) }
+        : {}),
       ...(expectedImage === undefined
         ? {}
         : {
@@ -524,7 +551,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
         message: `interrupted while waiting: ${first.wait.check?.status.message ?? ''}`.trim(),
       },
       rollback: undefined,
-      resume: changed ? [rerun, rollbackCommand] : [rerun],
+      resume: acted ? [rerun, rollbackCommand] : [rerun],
     });
   }
   let failure: DeployResult['failure'];
@@ -573,6 +600,21 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     steps.failed('wait', failure.code, failure.message);
   }
 
+  // Another change replaced this revision: verifying or undoing it would act on someone else's.
+  const supersededResult = (message: string): DeployResult =>
+    finish({
+      image: deployed,
+      changed,
+      previous: previousInfo,
+      verification: undefined,
+      failure: { step: 'wait', code: 'DEPLOY_SUPERSEDED', message },
+      outcome: 'superseded',
+      exitCode: EXIT_CODES.SUPERSEDED,
+      rollback: undefined,
+      resume: [withAllFlags('kubefresh', 'doctor', targetText(target), ...ns)],
+    });
+  if (failure.code === 'DEPLOY_SUPERSEDED') return supersededResult(failure.message);
+
   // --- the new revision failed: findings, then roll back ---
   let findings: readonly Finding[] = [];
   if (deps.diagnose !== undefined) {
@@ -590,14 +632,22 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     failure,
     findings,
   };
-  if (options.rollback === false || !changed) {
+  if (options.rollback === false || !acted) {
     return finish({
       ...failedResult,
       outcome: 'failed',
       exitCode: EXIT_CODES.ROLLBACK_FAILED,
       rollback: undefined,
-      resume: changed ? [rollbackCommand, rerun] : [],
+      resume: acted ? [rollbackCommand, rerun] : [],
     });
+  }
+  // The last look before undoing: the template must still be this deploy's.
+  try {
+    const now = await kube.get<WorkloadObject & KubeObject>(target.resource, target.namespace, target.name);
+    const lost = replacedBy(now, container.name, reference, changeCause);
+    if (lost !== undefined) return supersededResult(lost);
+  } catch {
+    // Unreadable now: the rollback's own read-modify-write decides.
   }
   steps.start('rollback', `rolling back to ${previous.image}`);
   let rollbackMessage: string;

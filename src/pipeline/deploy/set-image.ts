@@ -1,5 +1,5 @@
 import type { WorkloadObject } from '../../core/diagnose/index.js';
-import { CHANGE_CAUSE_ANNOTATION, revisionOf } from '../../core/rollout/index.js';
+import { CHANGE_CAUSE_ANNOTATION, ownedReplicaSets, revisionOf } from '../../core/rollout/index.js';
 import { KubefreshError } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { KubeClient, KubeObject } from '../../ports/kube.js';
@@ -104,4 +104,58 @@ export async function setImage(
       if ((error as KubefreshError).code === 'KUBE_CONFLICT') conflicts++;
     },
   );
+}
+
+/**
+ * After a run was killed between set-image and its verdict (kill -9, a lost CI runner), a re-run
+ * finds the image already set. When the Deployment's change cause is the one this deploy writes
+ * (`kubefresh deploy REF@DIGEST`), that revision is this deploy's own, not yet verified: the state
+ * to return to on failure is the revision before it. Undefined when the change is not ours, or
+ * there is no earlier revision.
+ */
+export async function ownEarlierChange(
+  kube: KubeClient,
+  target: WorkloadTarget,
+  workload: WorkloadObject,
+  container: string,
+  changeCause: string,
+): Promise<PreviousState | undefined> {
+  if (target.kind !== 'Deployment') return undefined;
+  if (workload.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION] !== changeCause) return undefined;
+  const labels = workload.spec?.selector?.matchLabels ?? {};
+  const labelSelector = Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const list = await kube.list<Workload>('replicasets', {
+    namespace: target.namespace,
+    ...(labelSelector === '' ? {} : { labelSelector }),
+  });
+  const earlier = ownedReplicaSets(workload, list.items)[1];
+  if (earlier === undefined) return undefined;
+  const image = earlier.spec?.template?.spec?.containers?.find((c) => c.name === container)?.image;
+  if (image === undefined) return undefined;
+  return {
+    image,
+    revision: revisionOf(earlier),
+    template: structuredClone(earlier.spec?.template),
+    changeCause: earlier.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION],
+    generation: workload.metadata?.generation ?? 0,
+  };
+}
+
+/**
+ * Why `workload` no longer carries this deploy's revision (another deploy, `kubectl set image` or
+ * an undo replaced it), or undefined while it does. A scale or an annotation elsewhere is not a
+ * replacement: only the container's image and the change cause are compared.
+ */
+export function replacedBy(
+  workload: WorkloadObject,
+  container: string,
+  image: string,
+  changeCause: string,
+): string | undefined {
+  const now = workload.spec?.template?.spec?.containers?.find((c) => c.name === container)?.image;
+  const cause = workload.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION];
+  if (now === image && cause === changeCause) return undefined;
+  return `the pod template was changed by someone else meanwhile: container "${container}" is now ${now ?? 'gone'}${cause === undefined || cause === changeCause ? '' : ` (change cause: ${cause})`}`;
 }

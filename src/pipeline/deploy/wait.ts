@@ -42,6 +42,11 @@ export interface WaitOptions {
   readonly verify?: (pods: readonly PodObject[], workload: WorkloadObject) => Verification;
   /** How long to let pod updates catch up with a done rollout before `verify`'s verdict stands (ms). Default: 3 s. */
   readonly settleMs?: number;
+  /**
+   * Why the workload no longer carries the revision being waited for (someone else changed the
+   * template), or undefined while it does; the wait then fails with `DEPLOY_SUPERSEDED`.
+   */
+  readonly replaced?: (workload: WorkloadObject) => string | undefined;
 }
 
 export type WaitOutcome = 'done' | 'failed' | 'interrupted' | 'timeout';
@@ -177,6 +182,8 @@ export async function waitForRollout(
         message: `${target.kind.toLowerCase()} "${target.name}" has been deleted`,
       });
     }
+    const lost = options.replaced?.(workload);
+    if (lost !== undefined) return finish('failed', { code: 'DEPLOY_SUPERSEDED', message: lost });
     const now = clock.now();
     if (synced.size < watchCount) {
       if (options.timeoutMs !== undefined && options.timeoutMs > 0 && now - started >= options.timeoutMs) {
