@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { isLoopbackRegistry } from '../../core/image-ref/index.js';
+import { isKubefreshError, KubefreshError } from '../../errors/index.js';
 import type { ErrorTarget } from './errors.js';
 import {
   classifyNetworkError,
@@ -303,6 +304,7 @@ export class Transport {
       let status: number | undefined;
       try {
         for (let hop = 0; ; hop++) {
+          headers = credentialsFor(url, registry, headers, request.target);
           const answer = await this.answer(stack, insecure, url, request, headers);
           status = answer.status;
           const view = headerView(answer.headers);
@@ -310,6 +312,20 @@ export class Transport {
           if (REDIRECTS.has(status) && location && hop < MAX_REDIRECTS && request.method !== 'PUT') {
             answer.discard();
             const next = new URL(location, url);
+            // An HTTPS registry sending us to plain HTTP elsewhere: what came back could be anyone's.
+            if (
+              new URL(url).protocol === 'https:' &&
+              next.protocol === 'http:' &&
+              !isLoopbackHost(next.host)
+            ) {
+              throw new KubefreshError(
+                'REGISTRY_INSECURE_REDIRECT',
+                `registry ${request.target.registry} redirected an HTTPS request to plain HTTP (${redactQuery(next.origin)}); refusing to follow it`,
+                {
+                  hint: 'a registry behind a misconfigured proxy does this; fix its redirect to stay on HTTPS',
+                },
+              );
+            }
             // Credentials are for the registry, never for wherever it redirects (blob storage, CDN).
             if (next.origin !== new URL(url).origin) {
               const { authorization: _dropped, ...rest } = headers;
@@ -323,6 +339,7 @@ export class Transport {
           return { status, headers: view, body, url };
         }
       } catch (err) {
+        if (isKubefreshError(err)) throw err;
         throw classifyNetworkError(err, request.target, redactQuery(url), this.timeoutMs);
       } finally {
         this.options.onRequest?.({ method: request.method, url: redactQuery(url), status });
@@ -539,4 +556,33 @@ export function retryAfterMs(
 function redactQuery(url: string): string {
   const q = url.indexOf('?');
   return q < 0 ? url : `${url.slice(0, q)}?…`;
+}
+
+/**
+ * The headers for `url`: a registry's credentials go only to that registry's own host (an upload
+ * `Location` or a redirect elsewhere gets none), and never in clear text over the network: a
+ * plain-HTTP request carrying them to a host that is not loopback is refused.
+ */
+function credentialsFor(
+  url: string,
+  registry: string,
+  headers: Record<string, string>,
+  target: TransportRequest['target'],
+): Record<string, string> {
+  if (headers.authorization === undefined) return headers;
+  const parsed = new URL(url);
+  if (parsed.host.toLowerCase() !== registry.toLowerCase()) {
+    const { authorization: _dropped, ...rest } = headers;
+    return rest;
+  }
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.host)) {
+    throw new KubefreshError(
+      'REGISTRY_INSECURE_CREDENTIALS',
+      `refusing to send credentials for ${target.registry} over plain HTTP to ${parsed.host}`,
+      {
+        hint: 'serve the registry (and its token service) over HTTPS, or log out of it for anonymous pulls',
+      },
+    );
+  }
+  return headers;
 }
