@@ -34,3 +34,5 @@ for (const reason of unobserved.values()) {
   );
 }
 process.exitCode = code;
+// Interrupted: whatever the command left behind (a registry request, stdin) is abandoned, not awaited.
+if (controller.signal.aborted) process.exit(code);

@@ -32,7 +32,19 @@ export async function runCli(argv: readonly string[], processIo: CliIO): Promise
   });
   try {
     const program = await buildProgram(context, argv);
-    await program.parseAsync([...argv], { from: 'user' });
+    const run = program.parseAsync([...argv], { from: 'user' });
+    const verb = argv.find((arg) => !arg.startsWith('-'));
+    // Verbs that stop on their own report what they left and how to resume; the others stop at
+    // once on the first Ctrl-C, even while waiting on stdin or a registry.
+    if (io.signal === undefined || STOP_ON_THEIR_OWN.has(verb ?? '')) await run;
+    else {
+      const interrupted = await Promise.race([run.then(() => false), aborted(io.signal)]);
+      if (interrupted) {
+        run.catch(() => undefined);
+        io.stderr.write('interrupted\n');
+        return EXIT_CODES.INTERRUPTED;
+      }
+    }
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return commanderExit(err, io);
@@ -41,6 +53,16 @@ export async function runCli(argv: readonly string[], processIo: CliIO): Promise
     io.stderr.write(rendered.text);
     return rendered.exitCode;
   }
+}
+
+/** Verbs that watch the interrupt signal themselves (a transaction or a server to wind down). */
+const STOP_ON_THEIR_OWN: ReadonlySet<string> = new Set(['deploy', 'restart', 'rollback', 'sim', 'demo']);
+
+function aborted(signal: AbortSignal): Promise<true> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(true);
+    else signal.addEventListener('abort', () => resolve(true), { once: true });
+  });
 }
 
 function commanderExit(err: CommanderError, io: CliIO): number {

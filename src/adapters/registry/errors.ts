@@ -94,15 +94,27 @@ export function rateLimitedError(
   target: ErrorTarget,
   attempts: number,
   retryAfterMs?: number,
+  requests?: number,
 ): KubefreshError {
   const after =
     retryAfterMs === undefined ? '' : `; it asks to retry after ${Math.ceil(retryAfterMs / 1000)}s`;
+  // 0 attempts: the run had stopped asking this registry after it kept answering 429.
+  const tries =
+    attempts === 0
+      ? 'HTTP 429 earlier in this run, so kubefresh stopped asking it'
+      : `HTTP 429 after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const made =
+    requests === undefined ? '' : `; ${requests} request${requests === 1 ? '' : 's'} made to it in this run`;
   return make(
     'REGISTRY_RATE_LIMITED',
-    `registry ${target.registry} rate limited requests for ${where(target)} (HTTP 429 after ${attempts} attempt${attempts === 1 ? '' : 's'}${after})`,
+    `registry ${target.registry} rate limited requests for ${where(target)} (${tries}${after}${made})`,
     target,
     'wait and retry, or log in (docker login) for a higher limit; kubefresh resolves with HEAD, which Docker Hub does not count',
-    { attempts, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+    {
+      attempts,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(requests === undefined ? {} : { requests }),
+    },
   );
 }
 

@@ -8,9 +8,11 @@ import {
   isPlainHttpAnswer,
   isTransientNetworkError,
   rateLimitedError,
+  unreachableError,
 } from './errors.js';
 import { HeadPipeline, type PipelineOrigin, PipelineUnsupported } from './head-pipeline.js';
 import { IdleTimeouts } from './idle-timeouts.js';
+import { RegistryHealth, TRIP_AFTER } from './registry-health.js';
 
 /** Rate-limit state a registry reported (Docker Hub: `ratelimit-limit: 100;w=21600`). */
 export interface RateLimitInfo {
@@ -110,6 +112,8 @@ export class Transport {
   private readonly options: TransportOptions;
   private readonly insecure: ReadonlySet<string>;
   private readonly semaphores = new Map<string, Semaphore>();
+  private readonly health = new RegistryHealth();
+  private readonly loopbackNames = new Map<string, Promise<boolean>>();
   /** Scheme per loopback or insecure host, once a request has found it out. */
   private readonly schemes = new Map<string, 'https' | 'http'>();
   /** Per host, the first request while it is finding out the scheme. */
@@ -230,6 +234,57 @@ export class Transport {
     return response;
   }
 
+  /**
+   * The headers for `url`: a registry's credentials go only to that registry's own host (an upload
+   * `Location` or a redirect elsewhere gets none), and never in clear text across a network: a
+   * plain-HTTP request carrying them is refused unless the host is loopback by name or resolves
+   * (through `--resolve`, or DNS) to a loopback address, as a sim's `registry.sim` does.
+   */
+  private async credentialsFor(
+    url: string,
+    registry: string,
+    headers: Record<string, string>,
+    target: TransportRequest['target'],
+  ): Promise<Record<string, string>> {
+    if (headers.authorization === undefined) return headers;
+    const parsed = new URL(url);
+    if (parsed.host.toLowerCase() !== registry.toLowerCase()) {
+      const { authorization: _dropped, ...rest } = headers;
+      return rest;
+    }
+    if (parsed.protocol !== 'http:' || isLoopbackHost(parsed.host)) return headers;
+    if (await this.resolvesToLoopback(parsed.hostname)) return headers;
+    throw new KubefreshError(
+      'REGISTRY_INSECURE_CREDENTIALS',
+      `refusing to send credentials for ${target.registry} over plain HTTP to ${parsed.host}`,
+      {
+        hint: 'serve the registry (and its token service) over HTTPS, or log out of it for anonymous pulls',
+      },
+    );
+  }
+
+  /** Whether `hostname` resolves, the way connections resolve it, to loopback addresses only. */
+  private resolvesToLoopback(hostname: string): Promise<boolean> {
+    let known = this.loopbackNames.get(hostname);
+    if (known === undefined) {
+      known = new Promise<boolean>((resolve) => {
+        const answer = (error: Error | null, address: string | { address: string }[]) => {
+          const addresses = typeof address === 'string' ? [address] : (address ?? []).map((a) => a.address);
+          resolve(
+            error === null &&
+              addresses.length > 0 &&
+              addresses.every((a) => isLoopbackHost(a.includes(':') ? `[${a}]` : a)),
+          );
+        };
+        const lookup = this.options.lookup;
+        if (lookup !== undefined) lookup(hostname, { all: true }, answer as never);
+        else void import('node:dns').then((dns) => dns.lookup(hostname, { all: true }, answer));
+      });
+      this.loopbackNames.set(hostname, known);
+    }
+    return known;
+  }
+
   /** One HTTP exchange to `url` with retries after 429, 5xx and dropped connections. */
   private async exchange(
     registry: string,
@@ -241,7 +296,7 @@ export class Transport {
     for (let attempt = 0; ; attempt++) {
       let response: TransportResponse;
       try {
-        response = await this.send({ ...request, url }, registry);
+        response = await this.send({ ...request, url }, registry, attempt === 0);
       } catch (err) {
         if (idempotent && attempt < retries && isTransientNetworkError(err)) {
           await this.wait(this.backoff(attempt));
@@ -255,20 +310,41 @@ export class Transport {
         response.status === 503 ||
         response.status === 504 ||
         response.status === 500;
+      if (!retryable) this.health.succeeded(registry);
+      const after = retryAfterMs(response.headers);
+      const delay = after ?? this.backoff(attempt);
+      if (retryable) this.health.failed(registry, response.status, delay, after);
+      const requests = this.health.requests(registry);
       if (!retryable || attempt >= retries) {
-        if (response.status === 429)
-          throw rateLimitedError(request.target, attempt + 1, retryAfterMs(response.headers));
+        if (response.status === 429) throw rateLimitedError(request.target, attempt + 1, after, requests);
         return response;
       }
-      const after = retryAfterMs(response.headers);
       const max = this.options.retryMaxMs ?? DEFAULTS.retryMaxMs;
       if (after !== undefined && after > max) {
         // Waiting longer than we are willing to is the same as failing now, minus the wait.
-        if (response.status === 429) throw rateLimitedError(request.target, attempt + 1, after);
+        if (response.status === 429) throw rateLimitedError(request.target, attempt + 1, after, requests);
         return response;
       }
-      await this.wait(after ?? this.backoff(attempt));
+      // Every other request to this registry waits as long, through the shared gate.
+      await this.wait(delay);
     }
+  }
+
+  /** The error for a request the run no longer sends: the registry failed too often in a row. */
+  private givenUp(
+    registry: string,
+    request: TransportRequest,
+    url: string,
+    last: { readonly status: number; readonly retryAfterMs?: number },
+  ): KubefreshError {
+    const requests = this.health.requests(registry);
+    if (last.status === 429) return rateLimitedError(request.target, 0, last.retryAfterMs, requests);
+    return unreachableError(
+      request.target,
+      'server',
+      redactQuery(url),
+      `it answered HTTP ${last.status} ${TRIP_AFTER} times in a row, so kubefresh stopped asking it in this run (${requests} requests made)`,
+    );
   }
 
   private backoff(attempt: number): number {
@@ -295,17 +371,25 @@ export class Transport {
   private async send(
     request: TransportRequest & { url: string },
     registry: string,
+    first = true,
   ): Promise<TransportResponse> {
     const stack = this.loaded ?? (await this.loadStack());
     const insecure = this.insecure.has(registry.toLowerCase());
     return this.pool(registry).run(async () => {
+      // Checked once a slot is ours: requests queued behind a failing registry learn it here.
+      const gate = this.health.before(registry);
+      if ('tripped' in gate) throw this.givenUp(registry, request, request.url, gate.tripped);
+      // A first attempt waits out the registry's shared back-off; a retry has waited its own.
+      if (first && gate.waitMs > 0) await this.wait(gate.waitMs);
       let url = request.url;
       let headers: Record<string, string> = { 'user-agent': 'kubefresh', ...request.headers };
       let status: number | undefined;
       try {
         for (let hop = 0; ; hop++) {
-          headers = credentialsFor(url, registry, headers, request.target);
+          headers = await this.credentialsFor(url, registry, headers, request.target);
           const answer = await this.answer(stack, insecure, url, request, headers);
+          // Counted once answered: a TLS probe a plain-HTTP registry refuses is not a request it saw.
+          this.health.sent(registry);
           status = answer.status;
           const view = headerView(answer.headers);
           const location = view.get('location');
@@ -556,33 +640,4 @@ export function retryAfterMs(
 function redactQuery(url: string): string {
   const q = url.indexOf('?');
   return q < 0 ? url : `${url.slice(0, q)}?…`;
-}
-
-/**
- * The headers for `url`: a registry's credentials go only to that registry's own host (an upload
- * `Location` or a redirect elsewhere gets none), and never in clear text over the network: a
- * plain-HTTP request carrying them to a host that is not loopback is refused.
- */
-function credentialsFor(
-  url: string,
-  registry: string,
-  headers: Record<string, string>,
-  target: TransportRequest['target'],
-): Record<string, string> {
-  if (headers.authorization === undefined) return headers;
-  const parsed = new URL(url);
-  if (parsed.host.toLowerCase() !== registry.toLowerCase()) {
-    const { authorization: _dropped, ...rest } = headers;
-    return rest;
-  }
-  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.host)) {
-    throw new KubefreshError(
-      'REGISTRY_INSECURE_CREDENTIALS',
-      `refusing to send credentials for ${target.registry} over plain HTTP to ${parsed.host}`,
-      {
-        hint: 'serve the registry (and its token service) over HTTPS, or log out of it for anonymous pulls',
-      },
-    );
-  }
-  return headers;
 }

@@ -7,7 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttps } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,23 @@ describe('registry credentials go only where they belong', () => {
     for (const s of closers) await new Promise((r) => s.close(() => r(undefined)));
   });
 
+  it('a plain-HTTP registry whose name resolves to loopback (a sim) still gets its login', async () => {
+    const seen: Seen[] = [];
+    const registry = createHttp(registryHandler(seen, () => false));
+    closers.push(registry);
+    const host = `registry.sim:${await listen(registry)}`;
+    const client = new RegistryClient({
+      insecureRegistries: [host],
+      lookup: (await lookupWith(['registry.sim=127.0.0.1']))!,
+      credentials: staticCredentials({ [host]: LOGIN }),
+    });
+    await expect(client.resolve(parseImageRef(`${host}/app:v1`))).rejects.toMatchObject({
+      code: 'REGISTRY_NOT_FOUND',
+    });
+    await client.close();
+    expect(seen.some((s) => s.authorization === BASIC)).toBe(true);
+  });
+
   it('an upload Location on another host gets no Authorization', async () => {
     const elsewhere: Seen[] = [];
     const other = createHttp((req, res) => {
@@ -101,11 +118,19 @@ describe('registry credentials go only where they belong', () => {
     const registry = createHttp(registryHandler(seen, () => false));
     closers.push(registry);
     const port = await listen(registry);
-    // registry.example is reached at 127.0.0.1, but by its name it is a network host.
+    // registry.example names a network host as well as this machine (connections reach 127.0.0.1
+    // first, so nothing leaves it even if the refusal failed); credentials must not go in clear.
     const host = `registry.example:${port}`;
+    const lookup = ((_name: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
+      options.all
+        ? callback(null, [
+            { address: '127.0.0.1', family: 4 },
+            { address: '192.0.2.1', family: 4 },
+          ])
+        : callback(null, '127.0.0.1', 4)) as unknown as LookupFunction;
     const client = new RegistryClient({
       insecureRegistries: [host],
-      lookup: (await lookupWith(['registry.example=127.0.0.1']))!,
+      lookup,
       credentials: staticCredentials({ [host]: LOGIN }),
     });
     await expect(client.resolve(parseImageRef(`${host}/app:v1`))).rejects.toMatchObject({

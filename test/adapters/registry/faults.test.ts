@@ -138,7 +138,7 @@ describe('registry client fault handling', () => {
     expect(waits).toEqual([100, 200, 400]); // exponential, full jitter at 0.5
     expect(err).toMatchObject({
       code: 'REGISTRY_RATE_LIMITED',
-      message: `registry ${server.host} rate limited requests for ${server.host}/app (HTTP 429 after 4 attempts)`,
+      message: `registry ${server.host} rate limited requests for ${server.host}/app (HTTP 429 after 4 attempts; 4 requests made to it in this run)`,
       hint: 'wait and retry, or log in (docker login) for a higher limit; kubefresh resolves with HEAD, which Docker Hub does not count',
     });
   });
@@ -152,7 +152,7 @@ describe('registry client fault handling', () => {
     await c.close();
     expect(waits).toEqual([]);
     expect(err.message).toBe(
-      `registry ${server.host} rate limited requests for ${server.host}/app (HTTP 429 after 1 attempt; it asks to retry after 3600s)`,
+      `registry ${server.host} rate limited requests for ${server.host}/app (HTTP 429 after 1 attempt; it asks to retry after 3600s; 1 request made to it in this run)`,
     );
   });
 
