@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { jsonProblem } from '../../core/config-text/index.js';
 import { isIndexMediaType, MEDIA_TYPES } from '../../core/oci/index.js';
 import { KubefreshError } from '../../errors/index.js';
 import { readTarEntries } from './tar-reader.js';
@@ -29,8 +31,51 @@ export interface ImageArchive {
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 interface Files {
-  read(path: string): Promise<Uint8Array | undefined>;
+  /** The file's bytes, undefined when it is not there; at most `limit` bytes. */
+  read(path: string, limit?: number): Promise<Uint8Array | undefined>;
 }
+
+/** Digests as the OCI image spec registers them; anything else is refused before a path is built. */
+const BLOB_DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/** Manifests and indexes are small JSON; the registry side caps them at 4 MiB too. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+function parseJson(source: string, what: string, bytes: Uint8Array): unknown {
+  const text = Buffer.from(bytes).toString('utf8');
+  const problem = jsonProblem(text);
+  if (problem !== undefined)
+    throw bad(
+      source,
+      `${what} is not valid JSON at line ${problem.line}, column ${problem.column}: ${problem.reason}`,
+    );
+  return JSON.parse(text);
+}
+
+/**
+ * Reads a file of an image layout: a regular file only (a FIFO, a device or a directory is
+ * refused without blocking: the open is non-blocking and the type is checked on the descriptor),
+ * and no more than `limit` bytes.
+ */
+async function readRegular(source: string, path: string, limit: number): Promise<Uint8Array | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw bad(source, `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw bad(source, `${path} is not a regular file`);
+    if (info.size > limit) throw bad(source, `${path} is ${info.size} bytes, more than the ${limit} allowed`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Blobs (layers) may be large, but not larger than any registry would take. */
+const MAX_BLOB_BYTES = 16 * 1024 * 1024 * 1024;
 
 function bad(source: string, why: string): KubefreshError {
   return new KubefreshError(
@@ -47,32 +92,40 @@ async function fromLayout(
   source: string,
   format: ImageArchive['format'],
 ): Promise<ImageArchive> {
-  const indexBytes = await files.read('index.json');
+  const indexBytes = await files.read('index.json', MAX_MANIFEST_BYTES);
   if (indexBytes === undefined) throw bad(source, 'no index.json');
-  const index = JSON.parse(Buffer.from(indexBytes).toString('utf8')) as {
+  const index = parseJson(source, 'index.json', indexBytes) as {
     manifests?: { digest?: string; mediaType?: string }[];
   };
-  const entries = index.manifests ?? [];
+  const entries = Array.isArray(index?.manifests) ? index.manifests : [];
   if (entries.length !== 1) {
     throw bad(source, `index.json names ${entries.length} images; expected exactly one`);
   }
-  const blobPath = (digest: string) => `blobs/${digest.replace(':', '/')}`;
-  const readBlob = async (digest: string): Promise<Uint8Array> => {
-    const bytes = await files.read(blobPath(digest));
+  // A digest becomes a path only once it is `algorithm:hex`: `sha256:../../etc/x` is no blob name.
+  const blobPath = (digest: string) => {
+    if (typeof digest !== 'string' || !BLOB_DIGEST.test(digest))
+      throw bad(
+        source,
+        `it names a blob by ${JSON.stringify(String(digest).slice(0, 80))}, expected sha256:<64 hex digits>`,
+      );
+    return `blobs/${digest.replace(':', '/')}`;
+  };
+  const readBlob = async (digest: string, limit?: number): Promise<Uint8Array> => {
+    const bytes = await files.read(blobPath(digest), limit);
     if (bytes === undefined) throw bad(source, `blob ${digest} is missing`);
     if (sha256(bytes) !== digest) throw bad(source, `blob ${digest} does not match its digest`);
     return bytes;
   };
   const readManifest = async (digest: string, mediaType?: string): Promise<ArchivedManifest> => {
-    const bytes = await readBlob(digest);
-    const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { mediaType?: string };
+    const bytes = await readBlob(digest, MAX_MANIFEST_BYTES);
+    const parsed = parseJson(source, `manifest ${digest}`, bytes) as { mediaType?: string };
     return { digest, bytes, mediaType: mediaType ?? parsed.mediaType ?? MEDIA_TYPES.ociManifest };
   };
   const top = await readManifest(entries[0]!.digest ?? '', entries[0]!.mediaType);
   const children: ArchivedManifest[] = [];
   const blobsOf = new Map<string, string[]>();
   const collect = (m: ArchivedManifest) => {
-    const parsed = JSON.parse(Buffer.from(m.bytes).toString('utf8')) as {
+    const parsed = parseJson(source, `manifest ${m.digest}`, m.bytes) as {
       config?: { digest: string };
       layers?: { digest: string }[];
     };
@@ -82,7 +135,7 @@ async function fromLayout(
     ]);
   };
   if (isIndexMediaType(top.mediaType)) {
-    const parsed = JSON.parse(Buffer.from(top.bytes).toString('utf8')) as {
+    const parsed = parseJson(source, `index ${top.digest}`, top.bytes) as {
       manifests?: { digest: string; mediaType?: string }[];
     };
     for (const entry of parsed.manifests ?? []) {
@@ -96,11 +149,12 @@ async function fromLayout(
 
 /** `docker save` (classic): manifest.json naming a config and layer tars; an OCI manifest is made for it. */
 async function fromDockerArchive(entries: Map<string, Uint8Array>, source: string): Promise<ImageArchive> {
-  const list = JSON.parse(Buffer.from(entries.get('manifest.json')!).toString('utf8')) as {
+  const list = parseJson(source, 'manifest.json', entries.get('manifest.json')!) as {
     Config?: string;
     Layers?: string[];
   }[];
-  if (list.length !== 1) throw bad(source, `manifest.json names ${list.length} images; expected exactly one`);
+  const count = Array.isArray(list) ? list.length : 0;
+  if (count !== 1) throw bad(source, `manifest.json names ${count} images; expected exactly one`);
   const entry = list[0]!;
   const blobs = new Map<string, Uint8Array>();
   const add = (path: string | undefined) => {
@@ -165,15 +219,7 @@ export async function readImageArchive(path: string): Promise<ImageArchive> {
     if (!names.includes('index.json'))
       throw bad(path, 'the directory has no index.json (not an OCI image layout)');
     return fromLayout(
-      {
-        read: async (p) => {
-          try {
-            return await readFile(join(path, p));
-          } catch {
-            return undefined;
-          }
-        },
-      },
+      { read: (p, limit) => readRegular(path, join(path, p), limit ?? MAX_BLOB_BYTES) },
       path,
       'oci-layout',
     );
