@@ -6,6 +6,12 @@ export interface RolloutCheckInput {
   readonly workload: RolloutObject;
   /** The pods of the revision being rolled out (see `podsOfRevision`). */
   readonly pods: readonly PodObject[];
+  /**
+   * Pods of other revisions the rollout cannot pass while they fail: an OrderedReady StatefulSet's
+   * controller updates no pod while another one is not Ready, so a crash-looping old pod stalls it
+   * for ever. Their failures end the wait as the revision's own do. Default: none.
+   */
+  readonly blockers?: readonly PodObject[];
   /** Only this container's failures count. Default: every container. */
   readonly container?: string;
   /** Now, in the caller's clock (ms). */
@@ -43,10 +49,11 @@ export function checkRollout(input: RolloutCheckInput): RolloutCheck {
   const since = new Map<string, number>();
   const failures: PodFailure[] = [];
   let ready = 0;
-  for (const pod of input.pods) {
+  const blocking = new Set((input.blockers ?? []).map((p) => p.metadata?.name ?? ''));
+  for (const pod of [...input.pods, ...(input.blockers ?? [])]) {
     const name = pod.metadata?.name ?? '';
     if (isPodReady(pod)) {
-      ready++;
+      if (!blocking.has(name)) ready++;
       continue;
     }
     const failure = podFailure(pod, input.container);
@@ -79,7 +86,10 @@ export function checkRollout(input: RolloutCheckInput): RolloutCheck {
       failures,
       since,
       pods,
-      reason: { code: expired.code, message: `${describe(expired)}${more}` },
+      reason: {
+        code: expired.code,
+        message: `${describe(expired)}${more}${blocking.has(expired.pod) ? ` (a pod of an earlier revision: the StatefulSet controller updates no other pod while it is not Ready)` : ''}`,
+      },
     };
   }
   return { state: 'waiting', status, failures, since, pods };

@@ -193,9 +193,20 @@ export async function waitForRollout(
     }
     revision = currentRevision(workload, [...replicaSets.values()], [...revisions.values()]);
     revisionPods = revision === undefined ? [] : podsOfRevision([...pods.values()], revision);
+    // OrderedReady StatefulSets stall behind any pod that is not Ready, whatever its revision.
+    const ordered =
+      target.kind === 'StatefulSet' &&
+      (workload.spec as { podManagementPolicy?: string } | undefined)?.podManagementPolicy !== 'Parallel';
+    const inRevision = new Set(revisionPods.map((p) => p.metadata?.name));
+    const blockers = ordered
+      ? [...pods.values()].filter(
+          (p) => !inRevision.has(p.metadata?.name) && p.metadata?.deletionTimestamp === undefined,
+        )
+      : [];
     const check = checkRollout({
       workload,
       pods: revisionPods,
+      ...(blockers.length === 0 ? {} : { blockers }),
       ...(options.container === undefined ? {} : { container: options.container }),
       now,
       graceMs,
