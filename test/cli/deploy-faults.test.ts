@@ -135,4 +135,27 @@ describe('kubefresh deploy under API faults (built CLI, --error-rate 0.3)', () =
     process.stderr.write(`deploy under --error-rate 0.3: exit codes ${JSON.stringify(codes)}\n`);
     expect((codes['0'] ?? 0) + (codes['4'] ?? 0)).toBeGreaterThanOrEqual(RUNS / 2);
   }, 300_000);
+
+  it('restart and rollback end with a verdict under the same faults, never a stack trace', async () => {
+    cluster.api.setFaults({ errorRate: 0.3 });
+    try {
+      const runs: Run[] = [];
+      for (let i = 0; i < 4; i += 2) {
+        runs.push(
+          ...(await Promise.all([
+            kubefresh(`web-${i}`, ['restart', `deployment/web-${i}`]),
+            kubefresh(`web-${i + 1}`, ['rollback', `deployment/web-${i + 1}`]),
+          ])),
+        );
+      }
+      for (const run of runs) {
+        const label = `${run.name} exit ${run.code}\n${run.stdout}\n${run.stderr}`;
+        // 0 done and verified, 1 done but not verified, 3 failed (said why); 130 never (no Ctrl-C).
+        expect([0, 1, 3], label).toContain(run.code);
+        expect(run.stderr, label).not.toMatch(/\n\s+at |this is a bug|unobserved/);
+      }
+    } finally {
+      cluster.api.setFaults({});
+    }
+  }, 120_000);
 });

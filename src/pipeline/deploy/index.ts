@@ -48,4 +48,5 @@ export {
   type WaitOutcome,
   type WaitResult,
   waitForRollout,
+  waitOrVerdict,
 } from './wait.js';

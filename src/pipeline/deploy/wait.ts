@@ -340,3 +340,33 @@ export async function waitForRollout(
     await Promise.allSettled(watches);
   }
 }
+
+/**
+ * {@link waitForRollout} for callers that have already changed the cluster and owe the user a
+ * verdict: an error that outlasts the retries (the API server gone for good) is a `failed` wait
+ * saying why, never an exception that would end the command without one.
+ */
+export async function waitOrVerdict(
+  deps: WaitDeps,
+  target: WorkloadTarget,
+  options: WaitOptions = {},
+): Promise<WaitResult> {
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const started = clock.now();
+  try {
+    return await waitForRollout(deps, target, options);
+  } catch (error) {
+    const code = isKubefreshError(error) ? error.code : 'ROLLOUT_WATCH_FAILED';
+    const message = `could not follow the rollout: ${(error as Error)?.message ?? String(error)}`;
+    return {
+      outcome: 'failed',
+      workload: {},
+      revision: undefined,
+      pods: [],
+      allPods: [],
+      check: undefined,
+      reason: { code, message },
+      elapsedMs: clock.now() - started,
+    };
+  }
+}

@@ -16,7 +16,7 @@ import {
   verifyRevision,
   type WaitResult,
   type WorkloadTarget,
-  waitForRollout,
+  waitOrVerdict,
 } from '../deploy/index.js';
 import { readDeployment, recordRevisionDigests } from '../history/index.js';
 import { resilientKube, withRetries } from '../retry/index.js';
@@ -194,7 +194,7 @@ export async function restartDeployment(deps: RestartDeps, options: RestartOptio
       'strategic',
     ),
   );
-  const wait = await waitForRollout({ kube, clock, events: deps.events ?? SILENT }, target, {
+  const wait = await waitOrVerdict({ kube, clock, events: deps.events ?? SILENT }, target, {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),

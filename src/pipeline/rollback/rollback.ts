@@ -18,7 +18,7 @@ import {
   verifyRevision,
   type WaitResult,
   type WorkloadTarget,
-  waitForRollout,
+  waitOrVerdict,
 } from '../deploy/index.js';
 import { buildHistory, knownDigest, readDeployment, recordRevisionDigests } from '../history/index.js';
 import { lookup, type PodDigest, podDigests } from '../restart/index.js';
@@ -213,7 +213,7 @@ export async function rollbackDeployment(
   }
   steps.done('rollback', `deployment.apps/${name} ${applied.message}`);
 
-  const wait = await waitForRollout({ kube, clock, events }, target, {
+  const wait = await waitOrVerdict({ kube, clock, events }, target, {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
