@@ -130,7 +130,7 @@ describe('kubefresh deploy across processes (built CLI)', () => {
     const again = start('killed', 'crash');
     expect(await again.exit, again.output()).toBe(4);
     expect(again.output()).toContain(
-      'set by an earlier run of this deploy that ended without a verdict: resuming',
+      'set by an earlier run of this deploy (killed before its verdict, or verified then): checking it as this run',
     );
     expect(again.output()).toMatch(/↩ rolled back to \S+\/tx\/app:v1/);
     expect(image('killed')).toBe(`${registry}/tx/app:v1`);

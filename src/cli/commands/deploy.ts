@@ -106,7 +106,7 @@ export function renderDeployText(result: DeployResult, c: Colors): string {
       break;
     case 'verified':
       lines.push(
-        `${c.green('✓ verified')} ${c.bold(what)} runs ${result.image?.reference}${result.changed ? '' : result.resumed ? ' (resumed an earlier run of this deploy)' : ' (already deployed; re-verified)'} ${took}`,
+        `${c.green('✓ verified')} ${c.bold(what)} runs ${result.image?.reference}${result.changed ? '' : result.resumed ? ' (set by an earlier run of this deploy; re-verified)' : ' (already deployed; re-verified)'} ${took}`,
       );
       break;
     case 'rolled-back':

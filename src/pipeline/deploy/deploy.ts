@@ -104,8 +104,9 @@ export interface DeployResult {
   /** False when the workload already ran this exact image: nothing was changed, only verified. */
   readonly changed: boolean;
   /**
-   * The image was already set by an earlier run of this same deploy that never reached a verdict
-   * (killed after set-image): this run carried its transaction on, rolling back on failure.
+   * The image was already set by an earlier run of this same deploy (its change cause names this
+   * image by digest), perhaps one killed before its verdict: this run carried the transaction on,
+   * rolling back to the revision before on failure.
    */
   readonly resumed: boolean;
   readonly previous: { readonly image: string; readonly revision: number } | undefined;
@@ -457,7 +458,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     else if (base.resumed)
       steps.skipped(
         'set-image',
-        `${targetText(target)} already runs ${reference}, set by an earlier run of this deploy that ended without a verdict: resuming (on failure, back to ${previous.image})`,
+        `${targetText(target)} already runs ${reference}, set by an earlier run of this deploy (killed before its verdict, or verified then): checking it as this run's own (on failure, back to ${previous.image})`,
       );
     else steps.skipped('set-image', `${targetText(target)} already runs ${reference}: re-verifying`);
   } catch (error) {
@@ -502,7 +503,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
     step: 'wait' | 'rollback',
     expectedImage: RegistryImage | undefined,
   ): Promise<{ wait: WaitResult; verification: Verification | undefined }> => {
-    const nodes = await nodesNow();
+    const knownNodes = await nodesNow();
     const wait = await waitForRollout({ kube, clock, events: { emit: (e) => steps.emit(e) } }, target, {
       container: container.name,
       step,
@@ -521,7 +522,7 @@ export async function deploy(deps: DeployDeps, options: DeployOptions): Promise<
                 desired: desiredPods(workload),
                 container: container.name,
                 expected: expectedImage,
-                nodes,
+                nodes: knownNodes,
               }),
           }),
     });
