@@ -39,7 +39,7 @@ describe('kubefresh deploy across processes (built CLI)', () => {
       [
         BIN,
         'deploy',
-        `deployment/${name}`,
+        name.includes('/') ? name : `deployment/${name}`,
         '--kubeconfig',
         cluster.kubeconfigPath,
         '-n',
@@ -106,6 +106,39 @@ describe('kubefresh deploy across processes (built CLI)', () => {
   afterAll(async () => {
     await cluster?.stop();
   });
+
+  it('kill -9 after set-image on a StatefulSet: the re-run resumes through its ControllerRevisions', async () => {
+    await scenarioApi(cluster.apiUrl).create(`/apis/apps/v1/namespaces/${ns}/statefulsets`, {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: ns, labels: { app: 'db' } },
+      spec: {
+        replicas: 2,
+        serviceName: 'db',
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: { app: 'db' } },
+        template: {
+          metadata: { labels: { app: 'db' } },
+          spec: { containers: [{ name: 'app', image: `${registry}/tx/app:v1` }] },
+        },
+      },
+    });
+    const sts = () =>
+      cluster.store.get('statefulsets.apps', ns, 'db') as unknown as {
+        spec: { template: { spec: { containers: { image: string }[] } } };
+        status?: { readyReplicas?: number };
+      };
+    for (let i = 0; i < 200 && (sts().status?.readyReplicas ?? 0) < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const killed = start('statefulset/db', 'crash');
+    await killed.saw(/✓ set-image/);
+    killed.child.kill('SIGKILL');
+    await killed.exit;
+    const again = start('statefulset/db', 'crash');
+    expect(await again.exit, again.output()).toBe(4);
+    expect(again.output()).toContain('checking it as this run');
+    expect(sts().spec.template.spec.containers[0]!.image).toBe(`${registry}/tx/app:v1`);
+  }, 60_000);
 
   it('two overlapping deploys: the first says it was superseded (exit 6), verifies and undoes nothing', async () => {
     const first = start('race', 'slow');

@@ -120,12 +120,12 @@ export async function ownEarlierChange(
   container: string,
   changeCause: string,
 ): Promise<PreviousState | undefined> {
-  if (target.kind !== 'Deployment') return undefined;
   if (workload.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION] !== changeCause) return undefined;
   const labels = workload.spec?.selector?.matchLabels ?? {};
   const labelSelector = Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
+  if (target.kind !== 'Deployment') return earlierControllerRevision(kube, target, workload, container);
   const list = await kube.list<Workload>('replicasets', {
     namespace: target.namespace,
     ...(labelSelector === '' ? {} : { labelSelector }),
@@ -138,6 +138,46 @@ export async function ownEarlierChange(
     image,
     revision: revisionOf(earlier),
     template: structuredClone(earlier.spec?.template),
+    changeCause: earlier.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION],
+    generation: workload.metadata?.generation ?? 0,
+  };
+}
+
+interface RevisionRecord extends KubeObject {
+  readonly revision?: number;
+  /** The template as the controller stored it (`$patch: replace` beside its fields). */
+  readonly data?: { readonly spec?: { readonly template?: Record<string, unknown> } };
+  readonly metadata?: KubeObject['metadata'] & {
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly ownerReferences?: readonly { readonly uid?: string }[];
+  };
+}
+
+/**
+ * StatefulSets and DaemonSets keep their history in ControllerRevisions (the controller copies the
+ * owner's annotations into each): the one before the highest is the state to return to.
+ */
+async function earlierControllerRevision(
+  kube: KubeClient,
+  target: WorkloadTarget,
+  workload: WorkloadObject,
+  container: string,
+): Promise<PreviousState | undefined> {
+  const list = await kube.list<RevisionRecord>('controllerrevisions', { namespace: target.namespace });
+  const uid = workload.metadata?.uid;
+  const owned = list.items
+    .filter((cr) => cr.metadata?.ownerReferences?.some((r) => r.uid === uid))
+    .sort((a, b) => (b.revision ?? 0) - (a.revision ?? 0));
+  const earlier = owned[1];
+  const { $patch: _replace, ...plain } = earlier?.data?.spec?.template ?? {};
+  const containers = (plain.spec as { containers?: { name: string; image?: string }[] } | undefined)
+    ?.containers;
+  const image = containers?.find((c) => c.name === container)?.image;
+  if (earlier === undefined || image === undefined) return undefined;
+  return {
+    image,
+    revision: 0,
+    template: structuredClone(plain),
     changeCause: earlier.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION],
     generation: workload.metadata?.generation ?? 0,
   };
