@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from '../../src/sim/cluster/index.js';
 import { actions, appImage } from '../../src/sim/scenarios/index.js';
 import { registryFlags } from '../pipeline/doctor/support.js';
-
-const BIN = join(process.cwd(), 'dist/cli/bin.js');
+import { spawnKubefresh } from '../support/built-cli.js';
 
 /** `kubefresh deploy -o jsonl | head -1`: the reader leaves after one line; the transaction must not. */
 describe('kubefresh deploy with a closed stdout (built CLI)', () => {
@@ -27,42 +24,25 @@ describe('kubefresh deploy with a closed stdout (built CLI)', () => {
 
   it('finishes the rollout and verifies it, exit 0, after the pipe closes', async () => {
     const registry = cluster.registry!.name;
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'deploy',
-        'deployment/web',
-        '--kubeconfig',
-        cluster.kubeconfigPath,
-        '-n',
-        ns,
-        ...registryFlags(cluster),
-        '--image',
-        `${registry}/epipe/web:v2`,
-        '--no-build',
-        '-o',
-        'jsonl',
-      ],
-      { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
+    const run = spawnKubefresh([
+      'deploy',
+      'deployment/web',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      ns,
+      ...registryFlags(cluster),
+      '--image',
+      `${registry}/epipe/web:v2`,
+      '--no-build',
+      '-o',
+      'jsonl',
+    ]);
     // Like `head -1`: read the first line, then close the read end of the pipe.
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      child.stdout.on('data', (d) => {
-        seen += d;
-        if (seen.includes('\n')) {
-          child.stdout.destroy();
-          resolve();
-        }
-      });
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(stderr).toBe('');
+    await run.saw(/\n/);
+    run.child.stdout.destroy();
+    const code = await run.exit;
+    expect(run.stderr()).toBe('');
     expect(code).toBe(0);
     const deployment = cluster.store.get('deployments.apps', ns, 'web') as unknown as {
       spec: { template: { spec: { containers: { image: string }[] } } };

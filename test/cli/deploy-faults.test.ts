@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from '../../src/sim/cluster/index.js';
+import { LABEL_READY_DELAY } from '../../src/sim/images/behaviour-labels.js';
 import { actions, appImage, crashingImage } from '../../src/sim/scenarios/index.js';
 import { registryFlags } from '../pipeline/doctor/support.js';
+import { spawnKubefresh } from '../support/built-cli.js';
+import { createWithProbe } from '../support/probed-deployment.js';
 
-const BIN = join(process.cwd(), 'dist/cli/bin.js');
 const RUNS = 20;
 const AT_ONCE = 4;
 
@@ -39,9 +39,15 @@ describe('kubefresh deploy under API faults (built CLI, --error-rate 0.3)', () =
     await act.namespace();
     await cluster.pushImage(`${registry}/f/app:v1`, appImage('v1'));
     await cluster.pushImage(`${registry}/f/app:v2`, appImage('v2'));
-    await cluster.pushImage(`${registry}/f/app:crash`, crashingImage('v3', ['panic: boom']));
+    // Ready only a moment after it starts, and it exits at start: never Ready, as a release that
+    // crashes before its readiness probe passes (without a probe, a pod is Ready for an instant).
+    const crash = crashingImage('v3', ['panic: boom']);
+    await cluster.pushImage(`${registry}/f/app:crash`, {
+      ...crash,
+      labels: { ...crash.labels, [LABEL_READY_DELAY]: '1000' },
+    });
     for (let i = 0; i < RUNS; i++)
-      await act.deploy({ name: `web-${i}`, image: `${registry}/f/app:v1`, replicas: 2 }, false);
+      await createWithProbe(cluster, ns, { name: `web-${i}`, image: `${registry}/f/app:v1`, replicas: 2 });
     for (let i = 0; i < RUNS; i++) await act.waitForRollout(`web-${i}`);
     cluster.api.setFaults({ errorRate: 0.3 });
   }, 120_000);
@@ -49,21 +55,17 @@ describe('kubefresh deploy under API faults (built CLI, --error-rate 0.3)', () =
     await cluster?.stop();
   });
 
-  const kubefresh = (name: string, args: readonly string[]): Promise<Run> => {
-    const child = spawn(
-      process.execPath,
-      [BIN, ...args, '--kubeconfig', cluster.kubeconfigPath, '-n', ns, ...registryFlags(cluster)],
-      { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    return new Promise((resolve) => child.on('close', (code) => resolve({ name, code, stdout, stderr })));
+  const kubefresh = async (name: string, args: readonly string[]): Promise<Run> => {
+    const run = spawnKubefresh([
+      ...args,
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      ns,
+      ...registryFlags(cluster),
+    ]);
+    const code = await run.exit;
+    return { name, code, stdout: run.stdout(), stderr: run.stderr() };
   };
   const deploy = (name: string, tag: string) =>
     kubefresh(name, [

@@ -1,21 +1,11 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from '../../src/sim/cluster/index.js';
 import { LABEL_READY_DELAY } from '../../src/sim/images/behaviour-labels.js';
 import { scenarioApi } from '../../src/sim/scenarios/api.js';
-import { actions, appImage, crashingImage, deploymentObject } from '../../src/sim/scenarios/index.js';
+import { actions, appImage, crashingImage } from '../../src/sim/scenarios/index.js';
 import { registryFlags } from '../pipeline/doctor/support.js';
-
-const BIN = join(process.cwd(), 'dist/cli/bin.js');
-
-interface Running {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly output: () => string;
-  /** Resolves once stdout matches. */
-  readonly saw: (pattern: RegExp) => Promise<void>;
-  readonly exit: Promise<number | null>;
-}
+import { type RunningCli, spawnKubefresh } from '../support/built-cli.js';
+import { createWithProbe } from '../support/probed-deployment.js';
 
 /**
  * deploy as a transaction between processes: two deploys of one Deployment at once, a deploy
@@ -33,48 +23,24 @@ describe('kubefresh deploy across processes (built CLI)', () => {
       }
     ).spec.template.spec.containers[0]!.image;
 
-  const start = (name: string, tag: string, ...extra: string[]): Running => {
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'deploy',
-        name.includes('/') ? name : `deployment/${name}`,
-        '--kubeconfig',
-        cluster.kubeconfigPath,
-        '-n',
-        ns,
-        ...registryFlags(cluster),
-        '--image',
-        `${registry}/tx/app`,
-        '--no-build',
-        '--tag',
-        tag,
-        '--grace',
-        '2s',
-        ...extra,
-      ],
-      { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } },
-    );
-    let out = '';
-    const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-    const onData = (d: Buffer) => {
-      out += d;
-      for (const w of waiters.filter((w) => w.pattern.test(out))) w.resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    return {
-      child,
-      output: () => out,
-      saw: (pattern) =>
-        new Promise<void>((resolve) => {
-          if (pattern.test(out)) resolve();
-          else waiters.push({ pattern, resolve });
-        }),
-      exit: new Promise((resolve) => child.on('close', (code) => resolve(code))),
-    };
-  };
+  const start = (name: string, tag: string, ...extra: string[]): RunningCli =>
+    spawnKubefresh([
+      'deploy',
+      name.includes('/') ? name : `deployment/${name}`,
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      ns,
+      ...registryFlags(cluster),
+      '--image',
+      `${registry}/tx/app`,
+      '--no-build',
+      '--tag',
+      tag,
+      '--grace',
+      '2s',
+      ...extra,
+    ]);
 
   beforeAll(async () => {
     cluster = await startSimCluster({ nodes: 2, speed: 100 });
@@ -91,15 +57,7 @@ describe('kubefresh deploy across processes (built CLI)', () => {
     await cluster.pushImage(`${registry}/tx/app:v3`, appImage('v3'));
     await cluster.pushImage(`${registry}/tx/app:crash`, crashingImage('v4', ['panic: boom']));
     for (const name of ['race', 'killed', 'cancelled']) {
-      // With a readiness probe, as real apps have: the ready delay above only counts then.
-      const object = deploymentObject(ns, { name, image: `${registry}/tx/app:v1`, replicas: 2 }) as {
-        spec: { template: { spec: { containers: Record<string, unknown>[] } } };
-      };
-      object.spec.template.spec.containers[0]!.readinessProbe = {
-        exec: { command: ['true'] },
-        periodSeconds: 1,
-      };
-      await scenarioApi(cluster.apiUrl).create(`/apis/apps/v1/namespaces/${ns}/deployments`, object);
+      await createWithProbe(cluster, ns, { name, image: `${registry}/tx/app:v1`, replicas: 2 });
       await act.waitForRollout(name);
     }
   }, 60_000);
